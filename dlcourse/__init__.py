@@ -1,0 +1,45 @@
+"""dlcourse: the package behind the deep-learning fundamentals course.
+
+Importing ``dlcourse`` is cheap: Keras and TensorFlow are only imported when a
+sub-module that needs them (``data``, ``pipelines``, ``models``, ``plots``,
+``widgets``) is first used.
+
+Example:
+    >>> import dlcourse as dlc
+    >>> EPOCHS = dlc.pick(full=15, quick=1)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from dlcourse.quick import is_quick, pick
+from dlcourse.seeding import seed
+from dlcourse.environment import environment, setup
+
+__version__ = "0.1.0"
+
+_LAZY_SUBMODULES = {
+    "data",
+    "pipelines",
+    "augmentation",
+    "models",
+    "plots",
+    "widgets",
+    "course",
+}
+
+__all__ = ["seed", "pick", "is_quick", "environment", "setup", "__version__", *_LAZY_SUBMODULES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_SUBMODULES:
+        module = importlib.import_module(f"dlcourse.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'dlcourse' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _LAZY_SUBMODULES)

@@ -1,0 +1,36 @@
+"""Quick mode: one switch that shrinks data and epochs so every notebook runs in seconds.
+
+Set the environment variable ``DLCOURSE_QUICK=1`` (the test suite does) and every
+``pick(full=..., quick=...)`` returns its quick value; data loaders also take a
+small, class-balanced subset.
+
+Example:
+    >>> import os
+    >>> os.environ["DLCOURSE_QUICK"] = "1"
+    >>> pick(full=15, quick=1)
+    1
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TypeVar
+
+T = TypeVar("T")
+
+QUICK_ENV = "DLCOURSE_QUICK"
+_FALSE_WORDS = {"", "0", "false", "no", "off"}
+
+
+def is_quick() -> bool:
+    """True when quick mode is on (``DLCOURSE_QUICK`` set to anything but 0/false/no/off)."""
+    return os.environ.get(QUICK_ENV, "").strip().lower() not in _FALSE_WORDS
+
+
+def pick(*, full: T, quick: T) -> T:
+    """Return ``quick`` in quick mode and ``full`` otherwise.
+
+    Example:
+        >>> EPOCHS = pick(full=15, quick=1)
+    """
+    return quick if is_quick() else full
