@@ -16,7 +16,7 @@ from typing import Any
 
 from dlcourse.quick import is_quick, pick
 from dlcourse.seeding import seed
-from dlcourse.environment import environment, setup
+from dlcourse.runtime import environment, setup
 
 __version__ = "0.1.0"
 

@@ -94,6 +94,7 @@ def fetch(file: RemoteFile, dataset: str, *, cache_dir: Path | str | None = None
 
     import keras
 
+    root.mkdir(parents=True, exist_ok=True)  # get_file falls back to /tmp/.keras for a folder it cannot write
     try:
         downloaded = keras.utils.get_file(
             file.fname,

@@ -56,6 +56,7 @@ def ensure_imdb(cache_dir: Path | str | None = None, expected_per_folder: int = 
     extracted = imdb_extracted_dir(root)
     if (extracted / _VERIFIED_MARKER).is_file():
         return extracted / "aclImdb"
+    root.mkdir(parents=True, exist_ok=True)  # get_file falls back to /tmp/.keras for a folder it cannot write
     try:
         path = keras.utils.get_file(IMDB_ARCHIVE.fname, origin=IMDB_ARCHIVE.origin, extract=True,
                                     cache_subdir=IMDB_ARCHIVE.cache_subdir, cache_dir=str(root))

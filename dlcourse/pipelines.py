@@ -1,0 +1,220 @@
+"""tf.data input pipelines: from arrays or text to shuffled, batched, cached, prefetched data sets.
+
+Why a pipeline and not plain arrays? ``tf.data`` prepares the next batch while
+the model trains on the current one (``prefetch``), keeps decoded data in memory
+(``cache``) and applies random augmentation freshly every epoch, on the fly.
+
+Example:
+    >>> import numpy as np
+    >>> ds = make_dataset(np.zeros((10, 2)), np.arange(10), batch_size=4)
+    >>> [int(x.shape[0]) for x, _ in ds]
+    [4, 4, 2]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from dlcourse.data.splits import DataSplits
+
+
+def _tf() -> Any:
+    import tensorflow as tf
+
+    return tf
+
+
+def _check_batch_size(batch_size: int) -> None:
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+
+
+def scale_images(images: np.ndarray, *, add_channel: bool = True) -> np.ndarray:
+    """uint8 images (0-255) as float32 in [0, 1], with a trailing channel axis for grey-scale images.
+
+    Example:
+        >>> scale_images(np.full((2, 28, 28), 255, np.uint8)).shape
+        (2, 28, 28, 1)
+    """
+    images = np.asarray(images)
+    scaled = images.astype("float32") / 255.0 if images.dtype == np.uint8 else images.astype("float32")
+    return scaled[..., None] if add_channel and scaled.ndim == 3 else scaled
+
+
+def make_dataset(x: Any, y: Any = None, *, batch_size: int = 32, shuffle: bool = False, seed: int = 0,
+                 cache: bool = True, prefetch: bool = True, preprocess: Callable | None = None,
+                 augment: Callable | None = None, drop_remainder: bool = False) -> Any:
+    """A ``tf.data.Dataset`` of ``(x, y)`` batches (or ``x`` batches when ``y`` is None).
+
+    Order: slice -> ``preprocess`` (per example) -> cache -> shuffle (freshly each epoch) -> batch
+    -> ``augment`` (per batch, ``training=True``) -> prefetch. Caching comes before shuffling and
+    augmentation so the cached data stays clean and each epoch sees new random variants.
+
+    Args:
+        augment: a Keras layer/model such as :func:`dlcourse.augmentation.augmentation_block`; pass it for
+            the training set only.
+    """
+    tf = _tf()
+    _check_batch_size(batch_size)
+    ds = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
+    if preprocess is not None:
+        ds = ds.map(preprocess, num_parallel_calls=tf.data.AUTOTUNE)
+    if cache:
+        ds = ds.cache()
+    if shuffle:
+        n = int(ds.cardinality())
+        ds = ds.shuffle(n if n > 0 else 10_000, seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    if augment is not None:
+        if y is None:
+            ds = ds.map(lambda xb: augment(xb, training=True), num_parallel_calls=tf.data.AUTOTUNE)
+        else:
+            ds = ds.map(lambda xb, yb: (augment(xb, training=True), yb), num_parallel_calls=tf.data.AUTOTUNE)
+    if prefetch:
+        ds = ds.prefetch(tf.data.AUTOTUNE)
+    return ds
+
+
+def image_datasets(data: DataSplits, *, batch_size: int = 128, augment: Callable | None = None,
+                   seed: int = 0) -> tuple[Any, Any, Any]:
+    """Train / validation / test pipelines for an image data set: scaled to [0, 1], train shuffled and augmented.
+
+    Example:
+        >>> from dlcourse import data
+        >>> train, val, test = image_datasets(data.load("mnist"), batch_size=64)  # doctest: +SKIP
+    """
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = data.train, data.val, data.test
+    return (
+        make_dataset(scale_images(x_train), y_train, batch_size=batch_size, shuffle=True, seed=seed, augment=augment),
+        make_dataset(scale_images(x_val), y_val, batch_size=batch_size),
+        make_dataset(scale_images(x_test), y_test, batch_size=batch_size),
+    )
+
+
+def normalizer(x: np.ndarray, axis: int | None = -1) -> Any:
+    """A ``keras.layers.Normalization`` adapted to ``x`` (zero mean, unit variance per feature).
+
+    Example:
+        >>> layer = normalizer(np.array([[1.0], [3.0]]))
+        >>> [round(float(v), 3) for v in np.ravel(layer(np.array([[1.0], [3.0]])))]
+        [-1.0, 1.0]
+    """
+    import keras
+
+    layer = keras.layers.Normalization(axis=axis)
+    layer.adapt(np.asarray(x, dtype="float32"))
+    return layer
+
+
+def make_windows(series: Sequence[float] | np.ndarray, input_width: int, horizon: int = 1
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Slide a window over a 1-D series: inputs of ``input_width`` steps, targets of the next ``horizon`` steps.
+
+    Returns ``x`` of shape ``(n, input_width, 1)`` and ``y`` of shape ``(n, horizon)``.
+
+    Example:
+        >>> x, y = make_windows(np.arange(6.0), input_width=3, horizon=1)
+        >>> x[:, :, 0].tolist(), y.tolist()
+        ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], [[3.0], [4.0], [5.0]])
+    """
+    series = np.asarray(series, dtype="float32")
+    if series.ndim != 1:
+        raise ValueError(f"series must be one-dimensional, got shape {series.shape}")
+    for arg, value in {"input_width": input_width, "horizon": horizon}.items():
+        if not isinstance(value, (int, np.integer)) or value <= 0:
+            raise ValueError(f"{arg} must be a positive integer, got {value!r}")
+    n = len(series) - input_width - horizon + 1
+    if n <= 0:
+        raise ValueError(f"series: {len(series)} steps is too short for input_width={input_width} + "
+                         f"horizon={horizon}")
+    windows = np.lib.stride_tricks.sliding_window_view(series, input_width + horizon)[:n]
+    return windows[:, :input_width, None].copy(), windows[:, input_width:].copy()
+
+
+def window_dataset(series: Sequence[float] | np.ndarray, input_width: int, horizon: int = 1, *,
+                   batch_size: int = 32, shuffle: bool = False, seed: int = 0) -> Any:
+    """:func:`make_windows` as a batched, cached, prefetched ``tf.data`` pipeline."""
+    x, y = make_windows(series, input_width, horizon)
+    return make_dataset(x, y, batch_size=batch_size, shuffle=shuffle, seed=seed)
+
+
+def text_vectorizer(texts: Any, *, max_tokens: int = 20_000, sequence_length: int | None = 200,
+                    output_mode: str = "int", standardize: str | None = "lower_and_strip_punctuation") -> Any:
+    """A ``keras.layers.TextVectorization`` adapted to ``texts``: words to integer ids, padded to a length.
+
+    Id 0 is padding and id 1 is "[UNK]" (a word not in the vocabulary).
+
+    Example:
+        >>> vectorize = text_vectorizer(["a good film", "a bad film"], sequence_length=4)
+        >>> vectorize(["a good film"]).shape
+        TensorShape([1, 4])
+    """
+    import keras
+
+    if not isinstance(max_tokens, (int, np.integer)) or max_tokens <= 2:
+        raise ValueError(f"max_tokens must be an integer > 2, got {max_tokens!r}")
+    layer = keras.layers.TextVectorization(max_tokens=max_tokens, output_mode=output_mode,
+                                           output_sequence_length=sequence_length, standardize=standardize)
+    layer.adapt(_tf().data.Dataset.from_tensor_slices(np.asarray(texts, dtype=object).astype(str)).batch(512))
+    return layer
+
+
+def text_datasets(data: DataSplits, vectorizer: Any, *, batch_size: int = 64, seed: int = 0
+                  ) -> tuple[Any, Any, Any]:
+    """Train / validation / test pipelines of ``(token_ids, label)`` batches from a raw-text data set.
+
+    Vectorisation runs inside the pipeline (in parallel, before caching) so the model sees integer ids.
+    """
+    tf = _tf()
+
+    def build(part: Any, training: bool) -> Any:
+        texts = np.asarray(part.x, dtype=object).astype(str)
+        ds = tf.data.Dataset.from_tensor_slices((texts, np.asarray(part.y)))
+        if training:
+            ds = ds.shuffle(len(texts), seed=seed, reshuffle_each_iteration=True)
+        ds = ds.batch(batch_size).map(lambda t, y: (vectorizer(t), y), num_parallel_calls=tf.data.AUTOTUNE)
+        return ds.cache().prefetch(tf.data.AUTOTUNE)
+
+    return build(data.train, True), build(data.val, False), build(data.test, False)
+
+
+class CharVocabulary:
+    """Characters <-> integer ids for a character-level language model.
+
+    Example:
+        >>> vocab = CharVocabulary("hello")
+        >>> vocab.decode(vocab.encode("hole"))
+        'hole'
+    """
+
+    def __init__(self, text_or_chars: str | Sequence[str]):
+        self.chars = sorted(set(text_or_chars))
+        self.index = {ch: i for i, ch in enumerate(self.chars)}
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def encode(self, text: str) -> np.ndarray:
+        unknown = sorted(set(text) - set(self.index))
+        if unknown:
+            raise ValueError(f"text: characters {unknown!r} are not in the vocabulary")
+        return np.fromiter((self.index[ch] for ch in text), dtype=np.int32, count=len(text))
+
+    def decode(self, ids: Sequence[int] | np.ndarray) -> str:
+        return "".join(self.chars[int(i)] for i in ids)
+
+
+def char_sequences(text: str, vocabulary: CharVocabulary, *, sequence_length: int = 100, batch_size: int = 64,
+                   shuffle: bool = True, seed: int = 0, stride: int | None = None) -> Any:
+    """Next-character training pairs: inputs ``text[i:i+L]`` and targets ``text[i+1:i+L+1]`` as id batches."""
+    if not isinstance(sequence_length, (int, np.integer)) or sequence_length <= 0:
+        raise ValueError(f"sequence_length must be a positive integer, got {sequence_length!r}")
+    ids = vocabulary.encode(text)
+    stride = stride or sequence_length
+    starts = np.arange(0, len(ids) - sequence_length - 1, stride)
+    if len(starts) == 0:
+        raise ValueError(f"text: {len(text)} characters is too short for sequence_length={sequence_length}")
+    windows = np.stack([ids[s: s + sequence_length + 1] for s in starts])
+    return make_dataset(windows[:, :-1], windows[:, 1:], batch_size=batch_size, shuffle=shuffle, seed=seed)
