@@ -50,4 +50,6 @@ def augmentation_block(*, flip: str | None = None, rotation: float = 0.0, zoom: 
                                                      name="random_translation"))
     if noise:
         layers.append(keras.layers.GaussianNoise(noise, seed=seed, name="gaussian_noise"))
+    if not layers:  # everything switched off: a valid block that changes nothing
+        layers.append(keras.layers.Identity(name="no_augmentation"))
     return keras.Sequential(layers, name=name)

@@ -13,18 +13,18 @@ Example:
 
 from __future__ import annotations
 
-import os
 from typing import TypeVar
+
+from dlcourse._env import env_flag
 
 T = TypeVar("T")
 
 QUICK_ENV = "DLCOURSE_QUICK"
-_FALSE_WORDS = {"", "0", "false", "no", "off"}
 
 
 def is_quick() -> bool:
     """True when quick mode is on (``DLCOURSE_QUICK`` set to anything but 0/false/no/off)."""
-    return os.environ.get(QUICK_ENV, "").strip().lower() not in _FALSE_WORDS
+    return env_flag(QUICK_ENV)
 
 
 def pick(*, full: T, quick: T) -> T:

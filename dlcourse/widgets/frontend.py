@@ -16,15 +16,14 @@ Example:
 
 from __future__ import annotations
 
-import os
+from dlcourse._env import env_flag
 
 STATIC_ENV = "DLCOURSE_STATIC_WIDGETS"
-_FALSE_WORDS = {"", "0", "false", "no", "off"}
 
 
 def static_widgets_forced() -> bool:
     """True when ``DLCOURSE_STATIC_WIDGETS`` is set to anything but 0/false/no/off."""
-    return os.environ.get(STATIC_ENV, "").strip().lower() not in _FALSE_WORDS
+    return env_flag(STATIC_ENV)
 
 
 def in_ipython() -> bool:
