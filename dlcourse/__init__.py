@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 from dlcourse.quick import is_quick, pick
@@ -20,21 +21,15 @@ from dlcourse.runtime import environment, setup
 
 __version__ = "0.1.0"
 
-_LAZY_SUBMODULES = {
-    "data",
-    "pipelines",
-    "augmentation",
-    "models",
-    "plots",
-    "widgets",
-    "course",
-}
+# The main sub-modules, listed for ``dir(dlcourse)`` and tab completion; any sub-module loads lazily.
+_LAZY_SUBMODULES = {"data", "pipelines", "augmentation", "models", "plots", "widgets", "course", "backprop"}
 
 __all__ = ["seed", "pick", "is_quick", "environment", "setup", "__version__", *_LAZY_SUBMODULES]
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY_SUBMODULES:
+    """Import a sub-module on first use: ``dlc.models`` works without ``import dlcourse.models``."""
+    if not name.startswith("_") and importlib.util.find_spec(f"dlcourse.{name}") is not None:
         module = importlib.import_module(f"dlcourse.{name}")
         globals()[name] = module
         return module

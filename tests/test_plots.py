@@ -138,6 +138,14 @@ def test_lr_sweep_uses_a_log_axis_and_suggests_the_steepest_descent():
     assert lines[label].get_xdata()[0] == pytest.approx(suggested)
     with pytest.raises(ValueError, match="learning_rates"):
         plots.plot_lr_sweep([0.0, 0.1], [1.0, 0.5])
+
+
+def test_lr_suggestion_ignores_noise_and_the_blow_up_past_the_minimum():
+    rates = np.geomspace(1e-5, 10.0, 91)
+    clean = 2.0 - np.tanh(1.5 * (np.log10(rates) + 2)) + 20 * np.clip(np.log10(rates) + 0.5, 0, None) ** 2
+    noisy = clean + np.random.default_rng(0).normal(0, 0.08, len(rates))
+    suggested = plots.suggest_learning_rate(rates, noisy)
+    assert 10 ** -2.6 < suggested < 10 ** -1.4, suggested  # the clean curve falls fastest at 1e-2
     with pytest.raises(ValueError, match="same length"):
         plots.plot_lr_sweep([0.1, 0.2], [1.0])
 
