@@ -31,10 +31,21 @@ def as_numpy(value: Any) -> np.ndarray:
 
 
 def as_predict_function(model_or_fn: Any, batch_size: int = 8192) -> PredictFunction:
-    """A function ``x -> NumPy predictions`` from a Keras model (uses ``predict``) or a callable."""
+    """A function ``x -> NumPy predictions`` from a Keras model or a callable.
+
+    A Keras model is called directly, batch by batch (``model(x, training=False)``), not
+    through ``predict``: plotting several models in a row then triggers no
+    ``tf.function`` retracing warnings.
+    """
     if hasattr(model_or_fn, "predict") and hasattr(model_or_fn, "layers"):
         model = model_or_fn
-        return lambda x: as_numpy(model.predict(x, batch_size=batch_size, verbose=0))
+
+        def predict(x: np.ndarray) -> np.ndarray:
+            x = np.asarray(x)
+            return np.concatenate([as_numpy(model(x[i: i + batch_size], training=False))
+                                   for i in range(0, len(x), batch_size)])
+
+        return predict
     if callable(model_or_fn):
         return lambda x: as_numpy(model_or_fn(x))
     raise ValueError(f"model must be a Keras model or a callable, got {type(model_or_fn).__name__}")
