@@ -161,21 +161,60 @@ def text_vectorizer(texts: Any, *, max_tokens: int = 20_000, sequence_length: in
     return layer
 
 
-def text_datasets(data: DataSplits, vectorizer: Any, *, batch_size: int = 64, seed: int = 0
-                  ) -> tuple[Any, Any, Any]:
+def text_datasets(data: DataSplits, vectorizer: Any, *, batch_size: int = 64, seed: int = 0,
+                  bucket_width: int | None = None) -> tuple[Any, Any, Any]:
     """Train / validation / test pipelines of ``(token_ids, label)`` batches from a raw-text data set.
 
-    Vectorisation runs inside the pipeline (in parallel, before caching) so the model sees integer ids.
+    The texts are vectorised once (in parallel) and cached as token ids; the training set is
+    reshuffled every epoch.
+
+    ``bucket_width`` saves work for recurrent models, whose cost grows with the padded length:
+    every batch is cut to its longest text, rounded up to a multiple of ``bucket_width``, and
+    training batches are drawn from texts of similar length (``bucket_by_sequence_length``), so
+    they carry little padding. Batches then have different lengths (a few distinct ones, so an
+    XLA-compiled model compiles only a few times): the model's input must accept ``(None,)``.
+    Validation and test batches keep the data set's order.
+
+    Example:
+        >>> from dlcourse.data import DataSplits, Split
+        >>> texts = np.array(["a good film", "a very very long and boring film indeed"], dtype=object)
+        >>> split = Split(texts, np.array([1, 0]))
+        >>> vectorize = text_vectorizer(texts, max_tokens=20, sequence_length=12)
+        >>> _, _, test = text_datasets(DataSplits("toy", split, split, split), vectorize, batch_size=1,
+        ...                            bucket_width=4)
+        >>> [int(ids.shape[1]) for ids, _ in test]
+        [4, 8]
     """
+    _check_batch_size(batch_size)
+    if bucket_width is not None and (not isinstance(bucket_width, (int, np.integer)) or bucket_width <= 0):
+        raise ValueError(f"bucket_width must be a positive integer or None, got {bucket_width!r}")
     tf = _tf()
+
+    def trim(ids: Any, labels: Any) -> tuple[Any, Any]:
+        # cut the padding columns that no text in the batch needs, keeping a multiple of bucket_width
+        longest = tf.reduce_max(tf.reduce_sum(tf.cast(ids != 0, tf.int32), axis=1))
+        width = tf.maximum(1, (longest + bucket_width - 1) // bucket_width) * bucket_width
+        return ids[:, :tf.minimum(width, tf.shape(ids)[1])], labels
 
     def build(part: Any, training: bool) -> Any:
         texts = np.asarray(part.x, dtype=object).astype(str)
         ds = tf.data.Dataset.from_tensor_slices((texts, np.asarray(part.y)))
+        ds = ds.batch(1024).map(lambda t, y: (vectorizer(t), y), num_parallel_calls=tf.data.AUTOTUNE)
+        ds = ds.unbatch().apply(tf.data.experimental.assert_cardinality(len(texts)))   # unbatch forgets the size
+        ds = ds.cache()                  # vectorise once; later epochs read token ids from memory
         if training:
             ds = ds.shuffle(len(texts), seed=seed, reshuffle_each_iteration=True)
-        ds = ds.batch(batch_size).map(lambda t, y: (vectorizer(t), y), num_parallel_calls=tf.data.AUTOTUNE)
-        return ds.cache().prefetch(tf.data.AUTOTUNE)
+        if bucket_width is None:
+            ds = ds.batch(batch_size)
+        elif training:
+            full_length = int(vectorizer(texts[:1]).shape[1])
+            boundaries = list(range(bucket_width + 1, full_length + 1, bucket_width))
+            ds = ds.bucket_by_sequence_length(
+                lambda ids, _: tf.reduce_sum(tf.cast(ids != 0, tf.int32)), boundaries,
+                [batch_size] * (len(boundaries) + 1)).map(trim)
+        else:
+            ds = ds.batch(batch_size).map(trim)
+        return ds.prefetch(tf.data.AUTOTUNE)
 
     return build(data.train, True), build(data.val, False), build(data.test, False)
 

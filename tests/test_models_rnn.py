@@ -108,3 +108,23 @@ def test_rnn_save_load_round_trip(cell, tmp_path):
     model.save(path)
     loaded = keras.models.load_model(path)
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_masked_max_pooling_ignores_padding_and_matches_plain_max_without_mask(tmp_path):
+    steps = np.array([[[1.0, -2.0], [5.0, -1.0], [9.0, 7.0]]], dtype="float32")   # the last step is padding
+    pool = models.MaskedGlobalMaxPooling1D()
+    masked = keras.ops.convert_to_numpy(pool(steps, mask=np.array([[True, True, False]])))
+    np.testing.assert_allclose(masked, [[5.0, -1.0]])
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(pool(steps)), [[9.0, 7.0]])
+
+    # in a model: the same review with and without extra padding gets the same prediction
+    ids = keras.Input((None,), dtype="int32")
+    x = keras.layers.Embedding(20, 4, mask_zero=True)(ids)
+    x = keras.layers.GRU(3, return_sequences=True)(x)
+    model = keras.Model(ids, keras.layers.Dense(1)(models.MaskedGlobalMaxPooling1D()(x)))
+    short, padded = np.array([[3, 7, 2]]), np.array([[3, 7, 2, 0, 0, 0]])
+    np.testing.assert_allclose(model.predict(short, verbose=0), model.predict(padded, verbose=0), atol=1e-6)
+    path = tmp_path / "pool.keras"
+    model.save(path)
+    np.testing.assert_allclose(keras.models.load_model(path).predict(padded, verbose=0),
+                               model.predict(padded, verbose=0), atol=1e-6)

@@ -106,6 +106,7 @@ def test_text_pipeline_vectorises_inside_tf_data_and_feeds_fit():
     train, val, test = pipelines.text_datasets(splits, vectorize, batch_size=32)
     tokens, _ = next(iter(train))
     assert tokens.dtype.name == "int64" and tokens.shape[1] == 6
+    assert [int(ds.cardinality()) for ds in (train, val, test)] == [7, 2, 2]   # known sizes: schedules need them
     model = keras.Sequential([keras.Input((6,), dtype="int64"), keras.layers.Embedding(50, 8),
                               keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1, "sigmoid")])
     model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy", metrics=["accuracy"])
@@ -129,3 +130,27 @@ def test_normalizer_standardises_features():
     out = np.asarray(layer(np.array([[0.0, 10.0], [2.0, 30.0]])))
     np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-6)
     np.testing.assert_allclose(out.std(axis=0), 1, atol=1e-3)
+
+
+def test_text_datasets_bucketing_trims_padding_and_keeps_every_example():
+    rng = np.random.default_rng(0)
+    words = ["good", "bad", "film", "plot", "actor", "music"]
+    texts = np.array([" ".join(rng.choice(words, n)) for n in rng.integers(1, 30, 200)], dtype=object)
+    labels = np.arange(200) % 2
+    split = data.Split(texts, labels)
+    splits = data.DataSplits("toy", split, split, split, class_names=["neg", "pos"])
+    vectorize = pipelines.text_vectorizer(texts, max_tokens=20, sequence_length=32)
+    train, _, test = pipelines.text_datasets(splits, vectorize, batch_size=16, bucket_width=8)
+
+    train_batches = list(train)
+    widths = {int(ids.shape[1]) for ids, _ in train_batches}
+    assert widths <= {8, 16, 24, 32} and len(widths) > 1
+    for ids, _ in train_batches:       # a batch is cut to its longest text, rounded up to the bucket width
+        longest = int(np.max(np.sum(ids.numpy() != 0, axis=1)))
+        assert ids.shape[1] - 8 < longest <= ids.shape[1]
+    assert sum(len(y) for _, y in train_batches) == 200
+    assert sorted(np.concatenate([y.numpy() for _, y in train_batches])) == sorted(labels)
+    # evaluation batches keep the order of the data set, so predictions line up with the labels
+    np.testing.assert_array_equal(np.concatenate([y.numpy() for _, y in test]), labels)
+    with pytest.raises(ValueError, match="bucket_width"):
+        pipelines.text_datasets(splits, vectorize, bucket_width=0)

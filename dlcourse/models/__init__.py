@@ -10,7 +10,7 @@ module                 what it holds
 ``mlp``                :func:`mlp`, fully connected networks
 ``cnn``                :func:`cnn`, :func:`conv_block`, convolutional networks
 ``transfer``           :func:`pretrained_backbone`, :func:`transfer_classifier`
-``rnn``                :func:`rnn`, SimpleRNN / LSTM / GRU networks
+``rnn``                :func:`rnn`, SimpleRNN / LSTM / GRU networks, :class:`MaskedGlobalMaxPooling1D`
 ``gan``                generators, discriminators and the :class:`GAN` model
 ``attention``          :func:`scaled_dot_product_attention`, masks, :class:`MultiHeadSelfAttention`
 ``positional``         positional encodings and :class:`TokenAndPositionEmbedding`
@@ -42,7 +42,7 @@ from dlcourse.models.gan import (
 from dlcourse.models.generation import generate, next_token_distribution
 from dlcourse.models.mlp import mlp
 from dlcourse.models.positional import PositionalEmbedding, SinusoidalPositionalEncoding, TokenAndPositionEmbedding
-from dlcourse.models.rnn import rnn
+from dlcourse.models.rnn import MaskedGlobalMaxPooling1D, rnn
 from dlcourse.models.transfer import pretrained_backbone, transfer_classifier
 from dlcourse.models.transformer import (
     CausalDecoderBlock,
@@ -56,7 +56,7 @@ __all__ = [
     "mlp",
     "cnn", "conv_block",
     "pretrained_backbone", "transfer_classifier",
-    "rnn",
+    "rnn", "MaskedGlobalMaxPooling1D",
     "dense_generator", "dense_discriminator", "dcgan_generator", "dcgan_discriminator", "GAN", "generate_samples",
     "scaled_dot_product_attention", "causal_mask", "padding_mask", "MultiHeadSelfAttention",
     "SinusoidalPositionalEncoding", "PositionalEmbedding", "TokenAndPositionEmbedding",

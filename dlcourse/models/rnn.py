@@ -1,10 +1,14 @@
-"""Recurrent networks (SimpleRNN, LSTM, GRU) for token sequences and numeric time series."""
+"""Recurrent networks (SimpleRNN, LSTM, GRU) for token sequences and numeric time series.
+
+Also :class:`MaskedGlobalMaxPooling1D`, a max over time that ignores padded steps.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import keras
+from keras import ops
 
 from dlcourse.models import _checks as check
 from dlcourse.models._blocks import dense_stack, output_layer
@@ -109,3 +113,34 @@ def rnn(
     x = dense_stack(x, dense, activation=activation, prefix="dense")
     outputs = output_layer(x, output_units, output_activation)
     return keras.Model(inputs, outputs, name=name)
+
+
+@keras.saving.register_keras_serializable(package="dlcourse")
+class MaskedGlobalMaxPooling1D(keras.layers.Layer):
+    """The maximum over time of each feature, taken over the steps the mask keeps.
+
+    ``keras.layers.GlobalMaxPooling1D`` ignores masks (and warns that it drops them), so padded
+    steps could win the maximum; this layer never lets them. Without a mask it is a plain max.
+
+    Example:
+        >>> import numpy as np
+        >>> steps = np.array([[[1.0], [5.0], [9.0]]], dtype="float32")   # the 9 is padding
+        >>> float(MaskedGlobalMaxPooling1D()(steps, mask=np.array([[True, True, False]]))[0, 0])
+        5.0
+    """
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs: Any, mask: Any = None) -> Any:
+        if mask is None:
+            return ops.max(inputs, axis=1)
+        keep = ops.expand_dims(ops.cast(mask, "bool"), -1)
+        return ops.max(ops.where(keep, inputs, ops.full_like(inputs, -1e9)), axis=1)   # padding never wins
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> None:
+        return None
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return (input_shape[0], input_shape[2])

@@ -1,0 +1,207 @@
+"""GAN tools: the classifier score, mode counting on a Gaussian ring, the snapshot callback and its plots."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+import pytest
+
+from dlcourse import gan_tools as gt
+from dlcourse import models
+from dlcourse.data import make_gaussians
+
+
+def _one_hot_probabilities(classes: np.ndarray, n_classes: int = 10, confidence: float = 0.91) -> np.ndarray:
+    off = (1.0 - confidence) / (n_classes - 1)
+    p = np.full((len(classes), n_classes), off)
+    p[np.arange(len(classes)), classes] = confidence
+    return p
+
+
+# --- the classifier score -------------------------------------------------------------------------------------
+
+
+def test_entropy_of_a_uniform_histogram_is_ln_classes_and_of_a_collapsed_one_is_zero():
+    assert gt.histogram_entropy([7] * 10) == pytest.approx(math.log(10))
+    assert gt.histogram_entropy([0, 0, 30, 0]) == 0.0
+    assert 0 < gt.histogram_entropy([9, 1]) < math.log(2)
+    for bad in ([], [[1, 2]], [1, -1], [0, 0]):
+        with pytest.raises(ValueError, match="^counts"):
+            gt.histogram_entropy(bad)
+
+
+def test_score_of_balanced_confident_predictions():
+    score = gt.score_probabilities(_one_hot_probabilities(np.arange(1000) % 10))
+    assert score["histogram"].tolist() == [100] * 10
+    assert score["class_entropy"] == pytest.approx(math.log(10))
+    assert score["max_entropy"] == pytest.approx(math.log(10))
+    assert score["mean_max_probability"] == pytest.approx(0.91)
+    assert gt.meets_targets(score)
+
+
+def test_score_of_a_collapsed_generator_fails_the_diversity_target():
+    score = gt.score_probabilities(_one_hot_probabilities(np.full(500, 3), confidence=0.99))
+    assert score["histogram"].tolist() == [0, 0, 0, 500, 0, 0, 0, 0, 0, 0]
+    assert score["class_entropy"] == 0.0
+    assert score["mean_max_probability"] == pytest.approx(0.99)
+    assert not gt.meets_targets(score)
+    unsure = gt.score_probabilities(_one_hot_probabilities(np.arange(1000) % 10, confidence=0.5))
+    assert unsure["class_entropy"] == pytest.approx(math.log(10)) and not gt.meets_targets(unsure)
+
+
+def test_score_from_logits_and_bad_probabilities():
+    logits = np.log(_one_hot_probabilities(np.arange(20) % 10))
+    assert gt.score_probabilities(logits, from_logits=True)["mean_max_probability"] == pytest.approx(0.91)
+    with pytest.raises(ValueError, match="^probabilities.*from_logits"):
+        gt.score_probabilities(logits)
+    for bad in (np.ones(10) / 10, np.ones((0, 10)), np.ones((3, 1)), np.full((2, 2), np.nan)):
+        with pytest.raises(ValueError, match="^probabilities"):
+            gt.score_probabilities(bad)
+    with pytest.raises(ValueError, match="^score"):
+        gt.meets_targets({"mean_max_probability": 0.99})
+
+
+def test_classifier_score_with_a_keras_model_and_with_a_callable():
+    images = np.zeros((30, 4, 4, 1), "float32")
+    images[:, 0, 0, 0] = np.arange(30) % 3  # the "class" is written in one pixel
+
+    def fake_classifier(batch):
+        return _one_hot_probabilities(np.asarray(batch)[:, 0, 0, 0].astype(int), n_classes=3, confidence=0.8)
+
+    score = gt.classifier_score(fake_classifier, images, batch_size=7)
+    assert score["histogram"].tolist() == [10, 10, 10]
+    assert score["mean_max_probability"] == pytest.approx(0.8)
+    assert score["class_entropy"] == pytest.approx(math.log(3))
+
+    inputs = keras.Input((4, 4, 1))
+    model = keras.Model(inputs, keras.layers.Dense(5, activation="softmax")(keras.layers.Flatten()(inputs)))
+    score = gt.classifier_score(model, images)
+    assert score["histogram"].sum() == 30 and len(score["histogram"]) == 5
+    with pytest.raises(ValueError, match="^classifier"):
+        gt.classifier_score("not a model", images)
+    with pytest.raises(ValueError, match="^batch_size"):
+        gt.classifier_score(model, images, batch_size=0)
+    with pytest.raises(ValueError, match="^images"):
+        gt.classifier_score(model, np.zeros((0, 4, 4, 1)))
+
+
+# --- modes of a Gaussian ring ---------------------------------------------------------------------------------
+
+
+def test_ring_centers_are_the_centres_of_make_gaussians():
+    x, y = make_gaussians(4000, centers=8, spread=0.1, seed=0)
+    means = np.stack([x[y == c].mean(axis=0) for c in range(8)])
+    np.testing.assert_allclose(gt.ring_centers(8), means, atol=0.02)
+    assert np.allclose(np.linalg.norm(gt.ring_centers(5, radius=2.0), axis=1), 2.0)
+    with pytest.raises(ValueError, match="^n"):
+        gt.ring_centers(0)
+    with pytest.raises(ValueError, match="^radius"):
+        gt.ring_centers(8, radius=0)
+
+
+def test_count_covered_modes_on_synthetic_points():
+    centers = gt.ring_centers(8)
+    rng = np.random.default_rng(0)
+    everywhere = np.repeat(centers, 50, axis=0) + rng.normal(0, 0.1, (400, 2))
+    assert gt.count_covered_modes(everywhere, centers, radius=0.5) == 8
+    assert gt.mode_counts(everywhere, centers, radius=0.5).tolist() == [50] * 8
+
+    collapsed = centers[[2, 5]].repeat(100, axis=0) + rng.normal(0, 0.1, (200, 2))
+    assert gt.count_covered_modes(collapsed, centers, radius=0.5) == 2
+    assert gt.mode_counts(collapsed, centers, radius=0.5).tolist() == [0, 0, 100, 0, 0, 100, 0, 0]
+
+    junk = np.zeros((100, 2))  # the middle of the ring is far from every mode
+    assert gt.count_covered_modes(junk, centers, radius=0.5) == 0
+    one_stray = np.concatenate([collapsed, centers[[0]]])
+    assert gt.count_covered_modes(one_stray, centers, radius=0.5) == 3
+    assert gt.count_covered_modes(one_stray, centers, radius=0.5, min_fraction=0.02) == 2
+
+
+def test_mode_counting_rejects_bad_arguments():
+    centers = gt.ring_centers(4)
+    with pytest.raises(ValueError, match="^radius"):
+        gt.mode_counts(centers, centers, radius=0)
+    with pytest.raises(ValueError, match="^centers"):
+        gt.mode_counts(centers, np.zeros((4, 3)), radius=1)
+    with pytest.raises(ValueError, match="^samples"):
+        gt.mode_counts(np.zeros(5), centers, radius=1)
+    with pytest.raises(ValueError, match="^min_fraction"):
+        gt.count_covered_modes(centers, centers, radius=1, min_fraction=1.5)
+
+
+# --- the snapshot callback ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trained_snapshots():
+    keras.utils.set_random_seed(0)
+    gan = models.GAN(models.dense_generator(latent_dim=4, output_dim=2, hidden=(8,)),
+                     models.dense_discriminator(input_dim=2, hidden=(8,)), seed=0)
+    gan.compile()
+    points = make_gaussians(64, centers=2, spread=0.1)[0]
+    snapshots = gt.SampleSnapshots(n=20, every=2, seed=3)
+    gan.fit(points, batch_size=32, epochs=5, callbacks=[snapshots], verbose=0)
+    return gan, snapshots
+
+
+def test_snapshots_use_fixed_noise_every_k_epochs_and_keep_the_last(trained_snapshots):
+    gan, snapshots = trained_snapshots
+    assert snapshots.epochs == [0, 2, 4, 5]
+    assert all(s.shape == (20, 2) for s in snapshots.samples)
+    assert snapshots.noise.shape == (20, 4)
+    np.testing.assert_allclose(snapshots.noise, np.random.default_rng(3).standard_normal((20, 4)), rtol=1e-6)
+    np.testing.assert_allclose(snapshots.samples[-1], gan.generator.predict(snapshots.noise, verbose=0), atol=1e-5)
+    assert not np.allclose(snapshots.samples[0], snapshots.samples[-1]), "training changed the generator"
+
+
+def test_snapshots_continue_counting_across_fit_calls_and_with_a_given_generator():
+    keras.utils.set_random_seed(0)
+    generator = models.dense_generator(latent_dim=3, output_dim=2, hidden=(4,))
+    gan = models.GAN(generator, models.dense_discriminator(input_dim=2, hidden=(4,)), seed=0)
+    gan.compile()
+    snapshots = gt.SampleSnapshots(n=5, every=1, generator=generator, at_start=False)
+    points = np.random.default_rng(0).normal(size=(32, 2)).astype("float32")
+    gan.fit(points, batch_size=16, epochs=2, callbacks=[snapshots], verbose=0)
+    gan.fit(points, batch_size=16, epochs=1, callbacks=[snapshots], verbose=0)
+    assert snapshots.epochs == [1, 2, 3]
+
+
+def test_snapshots_reject_bad_arguments():
+    with pytest.raises(ValueError, match="^n"):
+        gt.SampleSnapshots(n=0)
+    with pytest.raises(ValueError, match="^every"):
+        gt.SampleSnapshots(every=0)
+    with pytest.raises(ValueError, match="^generator"):
+        gt.SampleSnapshots(generator="g")
+
+
+# --- pictures -------------------------------------------------------------------------------------------------
+
+
+def test_point_snapshot_plot_titles_count_the_modes(trained_snapshots):
+    _, snapshots = trained_snapshots
+    centers = gt.ring_centers(8)
+    collapsed = centers[[1]].repeat(10, axis=0)
+    fig = gt.plot_point_snapshots(([0, 7], [np.zeros((10, 2)), collapsed]), centers, centers=centers, radius=0.5)
+    assert [ax.get_title() for ax in fig.axes] == ["epoch 0\n0/8 modes", "epoch 7\n1/8 modes"]
+    assert len(gt.plot_point_snapshots(snapshots, np.zeros((5, 2)), max_panels=3).axes) == 3
+    with pytest.raises(ValueError, match="^radius"):
+        gt.plot_point_snapshots(snapshots, np.zeros((5, 2)), centers=centers)
+    with pytest.raises(ValueError, match="^snapshots"):
+        gt.plot_point_snapshots(([0, 1], [np.zeros((3, 2))]), np.zeros((5, 2)))
+    with pytest.raises(ValueError, match="^real"):
+        gt.plot_point_snapshots(snapshots, np.zeros((5, 3)))
+
+
+def test_image_snapshot_plot_has_one_row_per_epoch():
+    batches = [np.full((6, 8, 8, 1), v, "float32") for v in (-1.0, 0.0, 1.0)]
+    fig = gt.plot_image_snapshots(([0, 1, 2], batches), n=4)
+    assert len(fig.axes) == 12
+    assert [fig.axes[i].get_ylabel() for i in (0, 4, 8)] == ["epoch 0", "epoch 1", "epoch 2"]
+    assert len(gt.plot_image_snapshots(([0, 1, 2], batches), n=2, max_rows=2).axes) == 4
+    with pytest.raises(ValueError, match="^snapshots"):
+        gt.plot_image_snapshots(([0], [np.zeros((3, 2))]))
+    with pytest.raises(ValueError, match="^n"):
+        gt.plot_image_snapshots(([0], batches[:1]), n=0)
