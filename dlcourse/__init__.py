@@ -7,6 +7,7 @@ sub-module that needs them (``data``, ``pipelines``, ``models``, ``plots``,
 Example:
     >>> import dlcourse as dlc
     >>> EPOCHS = dlc.pick(full=15, quick=1)
+    >>> dlc.report("demo.test_accuracy", 0.9)   # recorded only when `dlcourse bench` runs the notebook
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import importlib.util
 from typing import Any
 
 from dlcourse.quick import is_quick, pick
+from dlcourse.reporting import report
 from dlcourse.seeding import seed
 from dlcourse.runtime import environment, setup
 
@@ -24,7 +26,7 @@ __version__ = "0.1.0"
 # The main sub-modules, listed for ``dir(dlcourse)`` and tab completion; any sub-module loads lazily.
 _LAZY_SUBMODULES = {"data", "pipelines", "augmentation", "models", "plots", "widgets", "course", "backprop"}
 
-__all__ = ["seed", "pick", "is_quick", "environment", "setup", "__version__", *_LAZY_SUBMODULES]
+__all__ = ["seed", "pick", "report", "is_quick", "environment", "setup", "__version__", *_LAZY_SUBMODULES]
 
 
 def __getattr__(name: str) -> Any:
