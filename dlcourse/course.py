@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +97,12 @@ def sync_notebook(path: Path | str, root: Path | str = ".") -> bool:
     cells = notebook["cells"]
     title_lines = _source(cells[0]).splitlines()
     body = [line for line in title_lines[1:] if not _BADGE_RE.search(line)]
-    cells[0]["source"] = "\n".join([title_lines[0], "", colab_badge(relative), *body]).rstrip()
+    while body and not body[0].strip():   # the blank line after the badge is written again below
+        body.pop(0)
+    cells[0]["source"] = "\n".join([title_lines[0], "", colab_badge(relative), *([""] + body if body else [])])
     setup = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": SETUP_CELL}
+    if notebook.get("nbformat", 4) == 4 and notebook.get("nbformat_minor", 0) >= 5:
+        setup["id"] = uuid.uuid4().hex[:8]   # nbformat 4.5 requires cell ids
     if len(cells) > 1 and "dlc.setup(" in _source(cells[1]):
         cells[1].update(source=SETUP_CELL)
     else:

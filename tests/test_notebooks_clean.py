@@ -36,7 +36,8 @@ def _code(source: str, outputs: list | None = None, count: int | None = None) ->
 def test_problems_are_found_and_sync_fixes_them(tmp_path):
     stream = {"output_type": "stream", "name": "stdout", "text": "hi\n"}
     path = _write(tmp_path / "notebooks" / "99_demo.ipynb", [
-        {"cell_type": "markdown", "source": "# Demo\n\n" + colab_badge("notebooks/elsewhere.ipynb"), "metadata": {}},
+        {"cell_type": "markdown", "source": "# Demo\n\n" + colab_badge("notebooks/elsewhere.ipynb") + "\n\nAn intro.",
+         "metadata": {}},
         _code("print('hi')", [stream], 3),
         _code("# NBVAL_CHECK_OUTPUT\nprint('hi')", [stream]),
     ])
@@ -53,6 +54,8 @@ def test_problems_are_found_and_sync_fixes_them(tmp_path):
     assert "".join(cells[1]["source"]) == SETUP_CELL
     assert cells[3]["outputs"] == [stream]
     assert sync_notebook(path, tmp_path) is False, "sync is idempotent"
+    assert "".join(cells[0]["source"]).endswith(colab_badge("notebooks/99_demo.ipynb") + "\n\nAn intro.")
+    assert "id" in cells[1], "nbformat 4.5 notebooks need cell ids"
 
 
 def test_a_broken_notebook_is_reported(tmp_path):
