@@ -6,6 +6,7 @@ Examples:
     dlcourse data prefetch mnist imdb_reviews # download into the Keras cache
     dlcourse data prefetch --from /media/usb/keras   # fill the cache from an offline copy
     dlcourse notebooks sync                   # badges, setup cells, outputs stripped
+    dlcourse bench 05_cnns 07_rnns            # run notebooks in full mode, compare with the targets
 """
 
 from __future__ import annotations
@@ -125,6 +126,79 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run course notebooks headless, compare what they report with benchmarks/targets.csv."""
+    from pathlib import Path
+
+    from dlcourse.bench import benchmark, format_table
+
+    root = Path(args.root)
+    available = sorted((root / "notebooks").glob("*.ipynb"))
+    if args.notebooks:
+        chosen = []
+        for name in args.notebooks:
+            found = [p for p in available if p.stem == name or p.stem.startswith(name + "_")]
+            if not found:
+                raise ValueError(f"no notebook named {name!r} in {root / 'notebooks'}")
+            chosen.extend(found)
+    else:
+        chosen = available
+    out = None if args.out == "-" else Path(args.out) if args.out else root / "benchmarks"
+    rows, ok = benchmark(chosen, root / "benchmarks" / "targets.csv", out, quick=args.quick, timeout=args.timeout,
+                         executed_dir=args.executed)
+    print(format_table(rows))
+    if out is not None:
+        print(f"\nwritten: {out / 'results.md'} and results.json")
+    return 0 if ok else 1
+
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    """``build`` regenerates exercises/ from solutions/; ``check`` reports drift; ``list`` shows the questions."""
+    from pathlib import Path
+
+    if args.exercises_command == "list":
+        from dlcourse.exercises.questions import questions
+
+        for question in questions():
+            print(f"{question.qid:<7} {question.points:>2} pt  {question.kind:<8} {question.name:<18} {question.title}")
+        return 0
+    import tempfile
+
+    from dlcourse.exercises.notebook import build_exercises
+
+    root = Path(args.root)
+    if args.exercises_command == "build":
+        for path in build_exercises(root):
+            print(f"wrote {path.relative_to(root).as_posix()}")
+        return 0
+    with tempfile.TemporaryDirectory() as scratch:
+        stale = [p.name for p in build_exercises(root, scratch)
+                 if not (root / "exercises" / p.name).exists()
+                 or (root / "exercises" / p.name).read_bytes() != p.read_bytes()]
+    print("\n".join(f"exercises/{name} is out of date (run `dlcourse exercises build`)" for name in stale)
+          or "exercises/ is up to date")
+    return 1 if stale else 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade every notebook in SUBMISSIONS_DIR against ASSIGNMENT into a CSV plus feedback files."""
+    from dlcourse.grading import Limits, grade_folder, isolation_mode, load_assignment
+
+    assignment = load_assignment(args.assignment, args.solutions)
+    limits = Limits(timeout=args.timeout, cell_timeout=args.cell_timeout, memory_gb=args.memory)
+    if isolation_mode() != "namespaces":
+        print("dlcourse grade: warning: Linux namespaces are not available here; submissions run with rlimits, "
+              "a private working folder and a timeout only (no network or filesystem isolation). "
+              "Grade on Linux with `unshare` for full isolation.", file=sys.stderr)
+    summary = grade_folder(assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
+                           force=args.force, feedback_dir=args.feedback, progress=not args.quiet)
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary["statuses"].items())) or "none"
+    print(f"graded {summary['graded']} submission(s), skipped {summary['skipped']} already graded; "
+          f"{summary['seconds_per_submission']:.1f} s each; statuses: {statuses}")
+    print(f"CSV: {args.out}; feedback: {summary['feedback_dir']}; isolation: {summary['isolation']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dlcourse", description="Tools for the dlcourse deep-learning course.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -148,6 +222,35 @@ def build_parser() -> argparse.ArgumentParser:
     notebooks.add_argument("paths", nargs="*", help="notebooks (default: notebooks/, solutions/, exercises/)")
     notebooks.add_argument("--root", default=".", help="repository root (default: current folder)")
     notebooks.set_defaults(func=cmd_notebooks)
+
+    bench = commands.add_parser("bench", help="run notebooks in full mode and compare their numbers with the targets")
+    bench.add_argument("notebooks", nargs="*", help="notebook names or numbers, e.g. 05_cnns or 05 (default: all)")
+    bench.add_argument("--quick", action="store_true", help="quick mode (checks the machinery, not the targets)")
+    bench.add_argument("--out", help="folder for results.md/results.json (default: benchmarks/; '-' writes none)")
+    bench.add_argument("--timeout", type=int, default=3600, help="seconds one cell may take (default 3600)")
+    bench.add_argument("--executed", metavar="DIR", help="also save each executed notebook, outputs included, in DIR")
+    bench.add_argument("--root", default=".", help="repository root (default: current folder)")
+    bench.set_defaults(func=cmd_bench)
+
+    exercises = commands.add_parser("exercises", help="build the student exercise notebooks from the solutions")
+    exercises.add_argument("exercises_command", choices=["build", "check", "list"],
+                           help="build: regenerate exercises/; check: report drift; list: the graded questions")
+    exercises.add_argument("--root", default=".", help="repository root (default: current folder)")
+    exercises.set_defaults(func=cmd_exercises)
+
+    grade = commands.add_parser("grade", help="grade a folder of returned exercise notebooks into a CSV")
+    grade.add_argument("assignment", help="notebook number or name, e.g. 01 or 01_neurons_and_activations")
+    grade.add_argument("submissions", help="folder of submitted .ipynb files (searched recursively)")
+    grade.add_argument("--out", default="grades.csv", help="CSV to write (default: grades.csv); re-runs resume it")
+    grade.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel (default: 1)")
+    grade.add_argument("--timeout", type=float, default=180.0, help="seconds per submission (default: 180)")
+    grade.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell (default: 60)")
+    grade.add_argument("--memory", type=float, default=4.0, help="GB of address space per submission (default: 4)")
+    grade.add_argument("--force", action="store_true", help="grade again even if the CSV has the submission")
+    grade.add_argument("--feedback", metavar="DIR", help="feedback folder (default: next to the CSV)")
+    grade.add_argument("--solutions", default="solutions", help="solutions folder with checks/ (default: solutions)")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.set_defaults(func=cmd_grade)
     return parser
 
 

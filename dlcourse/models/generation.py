@@ -81,7 +81,11 @@ def generate(model: keras.Model, prompt_ids: Any, n: int, temperature: float = 1
         context = tokens if window is None else tokens[:, -window:]
         length = context.shape[1]
         batch = context if window is None else np.pad(context, ((0, 0), (0, window - length)))
-        logits = ops.convert_to_numpy(model(batch.astype("int32"), training=False))[:, length - 1, :]
+        if window is None:   # a new length at every step: a compiled function would be re-traced each time
+            outputs = model(batch.astype("int32"), training=False)
+        else:                # a fixed shape: the compiled predict step is traced once and is many times faster
+            outputs = model.predict_on_batch(batch.astype("int32"))
+        logits = ops.convert_to_numpy(outputs)[:, length - 1, :]
         if temperature == 0:  # greedy: the most likely token, no randomness
             chosen = logits.argmax(axis=-1)
         else:
