@@ -5,13 +5,16 @@ themselves and measure them:
 
 * :class:`SampleSnapshots` is a Keras callback that generates samples from the **same fixed
   noise** every few epochs, so you can watch one set of fakes evolve;
+* :class:`GeneratorAverage` is a Keras callback that keeps a moving average of the generator's
+  weights, which usually draws cleaner samples than the generator itself;
 * :func:`count_covered_modes` (with :func:`mode_counts` and :func:`ring_centers`) counts how
   many modes of a Gaussian mixture the generator reaches: the number that drops when it
   *mode-collapses*;
 * :func:`classifier_score` judges generated images with a classifier trained on real data:
   confident predictions mean recognisable samples (quality), a flat histogram of predicted
   classes means every class is generated (diversity);
-* :func:`plot_point_snapshots` and :func:`plot_image_snapshots` draw the snapshots.
+* :func:`plot_point_snapshots` and :func:`plot_image_snapshots` draw the snapshots;
+  :func:`plot_discriminator_map` shows what a 2-D discriminator believes is real.
 
 Example:
     >>> import numpy as np
@@ -32,6 +35,7 @@ import keras
 import numpy as np
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: The course's targets for generated MNIST digits: mean max-probability and share of ln(10) reached by the entropy.
@@ -287,6 +291,51 @@ class SampleSnapshots(keras.callbacks.Callback):
             self._snapshot(self._last)
 
 
+class GeneratorAverage(keras.callbacks.Callback):
+    """Keras callback: keep an exponential moving average (EMA) of a generator's weights during training.
+
+    The players of a GAN rarely settle: the generator's weights keep circling around a good
+    solution. After every training batch each averaged weight moves a little towards the current one,
+    ``average = decay * average + (1 - decay) * weight``, so the averaged generator sits near the
+    centre of that circling and usually draws cleaner samples. ProGAN, StyleGAN and BigGAN all
+    publish such an averaged generator. ``decay=0.999`` averages over roughly the last 1,000 batches;
+    early on the average uses a smaller decay, ``(1 + t) / (10 + t)`` after ``t`` batches, so it is
+    not stuck near the random start.
+
+    Args:
+        generator: the generator being trained (``gan.generator``).
+        decay: how much of the old average each batch keeps, in ``[0, 1)``.
+
+    Attributes:
+        average: a copy of the generator holding the averaged weights (a ``keras.Model``: sample from
+            it, pass it to :class:`SampleSnapshots` as ``generator=``, save it).
+        updates: batches averaged so far.
+
+    Example:
+        >>> ema = GeneratorAverage(gan.generator, decay=0.999)        # doctest: +SKIP
+        >>> gan.fit(images, epochs=5, callbacks=[ema], verbose=0)     # doctest: +SKIP
+        >>> samples = generate_samples(ema.average, 16)               # doctest: +SKIP
+    """
+
+    def __init__(self, generator: keras.Model, decay: float = 0.999) -> None:
+        super().__init__()
+        if not isinstance(generator, keras.Model):
+            raise ValueError(f"generator: must be a keras.Model, got {type(generator).__name__}")
+        if isinstance(decay, bool) or not isinstance(decay, (int, float, np.floating)) or not 0.0 <= decay < 1.0:
+            raise ValueError(f"decay: must be a number in [0, 1), got {decay!r}")
+        self.source = generator
+        self.decay = float(decay)
+        self.average = keras.models.clone_model(generator)
+        self.average.set_weights(generator.get_weights())
+        self.updates = 0
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        decay = min(self.decay, (1.0 + self.updates) / (10.0 + self.updates))
+        for averaged, current in zip(self.average.weights, self.source.weights):
+            averaged.assign(decay * averaged + (1.0 - decay) * keras.ops.cast(current, averaged.dtype))
+        self.updates += 1
+
+
 # --- pictures -------------------------------------------------------------------------------------------------
 
 
@@ -339,6 +388,67 @@ def plot_point_snapshots(snapshots: SampleSnapshots | tuple[Sequence[int], Seque
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    return fig
+
+
+def plot_discriminator_map(discriminator: Any, real: Any, samples: Any = None, *, ax: Axes | None = None,
+                           resolution: int = 120, padding: float = 1.0,
+                           title: str | None = "What the discriminator believes") -> Figure:
+    """The discriminator's probability "real" over the plane, with the real (grey) and generated (red) points.
+
+    Args:
+        discriminator: a Keras model or a callable from points ``(n, 2)`` to one **logit** each (as the
+            course's discriminators output); the map shows ``sigmoid(logit)``.
+        real: real points ``(n, 2)``; with ``samples`` they set the plotted area (plus ``padding``).
+        samples: generated points ``(m, 2)``, or None.
+        ax: draw on these axes; a new figure otherwise.
+        resolution: grid points along each axis.
+
+    Example:
+        >>> import numpy as np
+        >>> fig = plot_discriminator_map(lambda p: p[:, :1], np.zeros((3, 2)), np.ones((3, 2)), resolution=8)
+        >>> fig.axes[0].get_title()
+        'What the discriminator believes'
+    """
+    import matplotlib.pyplot as plt
+
+    if not callable(discriminator):
+        raise ValueError(f"discriminator: must be a Keras model or a callable, got {type(discriminator).__name__}")
+    real = _points("real", real)
+    shown = [real]
+    if samples is not None:
+        shown.append(_points("samples", samples))
+    for name, points in zip(("real", "samples"), shown):
+        if points.shape[1] != 2:
+            raise ValueError(f"{name}: must be 2-D points (n, 2), got {points.shape}")
+    if not _is_int(resolution) or resolution < 2:
+        raise ValueError(f"resolution: must be an integer >= 2, got {resolution!r}")
+    if not padding >= 0:
+        raise ValueError(f"padding: must be non-negative, got {padding!r}")
+    everything = np.concatenate(shown)
+    low, high = everything.min(axis=0) - padding, everything.max(axis=0) + padding
+    xx, yy = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
+    grid = np.column_stack([xx.ravel(), yy.ravel()]).astype("float32")
+    kwargs = {"training": False} if isinstance(discriminator, keras.Model) else {}
+    logits = np.asarray(keras.ops.convert_to_numpy(discriminator(grid, **kwargs)), dtype="float64").reshape(xx.shape)
+    probability = 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.2, 4.2))
+    else:
+        fig = ax.figure
+    shading = ax.contourf(xx, yy, probability, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.55)
+    ax.contour(xx, yy, probability, levels=[0.5], colors="k", linewidths=0.8, linestyles="--")
+    fig.colorbar(shading, ax=ax, label="D(x): probability real")
+    ax.scatter(real[:, 0], real[:, 1], s=3, c="0.35", label="real")
+    if samples is not None:
+        ax.scatter(shown[1][:, 0], shown[1][:, 1], s=3, c="C3", alpha=0.6, label="generated")
+    ax.set_xlim(low[0], high[0])
+    ax.set_ylim(low[1], high[1])
+    ax.set_aspect("equal")
+    ax.legend(loc="lower left", fontsize=7, markerscale=3, framealpha=0.8)
+    if title:
+        ax.set_title(title)
     return fig
 
 

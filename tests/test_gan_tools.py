@@ -205,3 +205,23 @@ def test_image_snapshot_plot_has_one_row_per_epoch():
         gt.plot_image_snapshots(([0], [np.zeros((3, 2))]))
     with pytest.raises(ValueError, match="^n"):
         gt.plot_image_snapshots(([0], batches[:1]), n=0)
+
+
+def test_discriminator_map_shows_sigmoid_of_the_logits():
+    real = gt.ring_centers(8)
+    fig = gt.plot_discriminator_map(lambda p: 10.0 * np.asarray(p)[:, :1], real, real + 0.5, resolution=9)
+    ax = fig.axes[0]
+    assert ax.get_title() == "What the discriminator believes"
+    assert len(fig.axes) == 2, "the map and its colour bar"
+    assert ax.get_xlim() == pytest.approx((-5.0, 5.5)), "real and generated points plus a padding of 1"
+
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    fig = gt.plot_discriminator_map(model, real, title=None)
+    assert fig.axes[0].get_title() == ""
+    with pytest.raises(ValueError, match="^discriminator"):
+        gt.plot_discriminator_map("D", real)
+    with pytest.raises(ValueError, match="^samples"):
+        gt.plot_discriminator_map(model, real, np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="^resolution"):
+        gt.plot_discriminator_map(model, real, resolution=1)
