@@ -4,8 +4,8 @@
 kernels, with ``DLCOURSE_REPORT_FILE`` set so that every ``dlc.report(name, value)`` call lands in
 a results file. The numbers are then compared with ``benchmarks/targets.csv``: one row per
 target, naming the notebook, the metric, ``>=`` or ``<=``, the target, and optionally the
-training-time metric and its budget in seconds. Besides the notebooks it measures what students
-feel before any training starts: how long ``import dlcourse`` takes.
+training-time metric and its budget in seconds. Besides the notebooks it measures how long
+``import dlcourse`` takes and whether the ``tf.data`` input pipeline slows training down.
 
 Example:
     >>> target = Target("03_training_process", "fashion_mlp.test_accuracy", ">=", 0.885,
@@ -36,6 +36,7 @@ GOALS = (">=", "<=")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 TARGET_COLUMNS = ["notebook", "metric", "goal", "target", "time_metric", "time_budget_s"]
 IMPORT_BUDGET_S = 0.5
+PIPELINE_BUDGET_PCT = 5.0
 COURSE_BUDGET_MIN = 40.0
 
 
@@ -160,6 +161,37 @@ def import_seconds(repeats: int = 3) -> tuple[float, bool]:
     return round(best, 3), not heavy
 
 
+def pipeline_overhead(*, batch_size: int = 128, repeats: int = 3, seed: int = 0) -> dict[str, float]:
+    """How much slower a training epoch is from the course's ``tf.data`` pipeline than from in-memory arrays.
+
+    Trains the notebook-03 MLP on Fashion-MNIST (the quick-mode subset in quick mode), one epoch at a time,
+    alternating the two inputs; returns the best epoch seconds of each and the overhead in percent.
+    """
+    import keras
+
+    from dlcourse import data, models, pipelines, seed as seed_everything
+
+    fashion = data.load("fashion_mnist")
+    x, y = pipelines.scale_images(fashion.train.x), fashion.train.y
+    train_ds, _, _ = pipelines.image_datasets(fashion, batch_size=batch_size, seed=seed)
+    seed_everything(seed)
+    model = models.mlp((28, 28, 1), hidden=(256, 128))
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    feeds = {"arrays": lambda: model.fit(x, y, batch_size=batch_size, epochs=1, shuffle=True, verbose=0),
+             "pipeline": lambda: model.fit(train_ds, epochs=1, verbose=0)}
+    best = {}
+    for name, feed in feeds.items():   # the first epoch of each traces the training step: not timed
+        feed()
+    for _ in range(repeats):
+        for name, feed in feeds.items():
+            start = time.perf_counter()
+            feed()
+            best[name] = min(best.get(name, float("inf")), time.perf_counter() - start)
+    overhead = 100 * (best["pipeline"] - best["arrays"]) / best["arrays"]
+    return {"arrays_seconds": round(best["arrays"], 3), "pipeline_seconds": round(best["pipeline"], 3),
+            "overhead_percent": round(overhead, 1)}
+
+
 def machine_facts() -> dict[str, Any]:
     """Cores, platform, Keras backend, versions and GPUs of this machine."""
     from dlcourse.runtime import environment
@@ -223,6 +255,9 @@ def benchmark(notebooks: list[Path], targets_path: Path | str, out_dir: Path | s
     seconds, lean = import_seconds()
     rows.append(Row("(package)", "import dlcourse seconds, no TensorFlow", "<=", IMPORT_BUDGET_S,
                     seconds if lean else float("inf"), passed=lean and seconds <= IMPORT_BUDGET_S))
+    overhead = pipeline_overhead()
+    rows.append(Row("(package)", "tf.data epoch vs in-memory arrays, % slower", "<=", PIPELINE_BUDGET_PCT,
+                    overhead["overhead_percent"], passed=overhead["overhead_percent"] <= PIPELINE_BUDGET_PCT))
     if not quick and {p.stem for p in notebooks} >= {t.notebook for t in targets}:
         minutes = sum(run.seconds for run in runs) / 60
         rows.append(Row("(course)", "all notebooks, minutes", "<=", COURSE_BUDGET_MIN, round(minutes, 1),

@@ -115,3 +115,11 @@ def test_bench_command_runs_a_course_notebook_in_quick_mode(tmp_path):
     assert any(cell.get("outputs") for cell in executed.cells), "the executed copy keeps its outputs"
     assert not any(c.get("outputs") for c in nbformat.read(ROOT / "notebooks" / "00_welcome.ipynb", 4).cells
                    if c.cell_type == "code"), "the course notebook stays clean"
+
+
+def test_pipeline_overhead_times_both_inputs_of_the_same_model(require_data):
+    require_data("fashion_mnist")
+    result = bench.pipeline_overhead(batch_size=256, repeats=1)
+    assert result["arrays_seconds"] > 0 and result["pipeline_seconds"] > 0
+    expected = 100 * (result["pipeline_seconds"] - result["arrays_seconds"]) / result["arrays_seconds"]
+    assert abs(result["overhead_percent"] - expected) < 3, "percent of the in-memory epoch (times are rounded to ms)"
