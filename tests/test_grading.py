@@ -174,3 +174,20 @@ def test_student_process_never_imports_the_grader():
     answer = [(h, p) for h, p in result.records if h.get("qid") == "01.q4"]
     assert answer and answer[0][0]["status"] == "answer", result.stderr[-2000:]
     assert value_outputs(load_npz(answer[0][1]))[0] == 0.0
+
+
+def test_sandbox_carries_python_and_dlcourse_into_its_private_tmp(monkeypatch):
+    """A checkout under /tmp (as on CI) must stay visible after the sandbox mounts an empty /tmp."""
+    from pathlib import Path
+
+    from dlcourse.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "_needed_paths", lambda: [Path("/tmp/ci/.venv"), Path("/tmp/ci/.venv/bin"),
+                                                          Path("/tmp/ci/dlcourse"), Path("/usr")])
+    assert set(sandbox._needed_under("/tmp")) == {Path("/tmp/ci/.venv"), Path("/tmp/ci/dlcourse")}
+    script = sandbox.sandbox_script([], 16, exec_command=True).splitlines()
+    tmpfs = next(i for i, line in enumerate(script) if "dlc-tmp /tmp" in line)
+    assert script.index("mount --rbind /tmp /mnt") < tmpfs < script.index("mount --rbind /mnt/ci/.venv /tmp/ci/.venv")
+    assert "mount -o remount,bind,ro /tmp/ci/dlcourse" in script and "umount -l /mnt" in script
+    monkeypatch.setattr(sandbox, "_needed_paths", lambda: [Path("/usr")])
+    assert not any("/mnt" in line for line in sandbox.sandbox_script([], 16, exec_command=True).splitlines())

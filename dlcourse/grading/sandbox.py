@@ -93,9 +93,18 @@ def sandbox_script(hide: list[Path], disk_mb: int, *, exec_command: bool) -> str
     lines += [
         "awk '{print $2}' /proc/self/mounts | while read -r m; do case \"$m\" in /proc|/proc/*) ;; "
         "*) mount -o remount,bind,ro \"$m\" 2>/dev/null || true;; esac; done",
-        f"mount -t tmpfs -o size={int(disk_mb)}m,mode=1777 dlc-tmp /tmp",
-        "if [ -d /var/tmp ]; then mount -t tmpfs -o size=1m,mode=1777 dlc-vartmp /var/tmp; fi",
     ]
+    keep = _needed_under("/tmp")
+    if keep:   # Python, dlcourse or the Keras cache live under /tmp (a CI checkout): carry them into the new /tmp
+        lines.append("mount --rbind /tmp /mnt")
+    lines.append(f"mount -t tmpfs -o size={int(disk_mb)}m,mode=1777 dlc-tmp /tmp")
+    for path in keep:
+        inside = shlex.quote(str(path))
+        lines += [f"mkdir -p {inside}", f"mount --rbind {shlex.quote('/mnt/' + str(path.relative_to('/tmp')))} {inside}",
+                  f"mount -o remount,bind,ro {inside}"]
+    if keep:
+        lines.append("umount -l /mnt")
+    lines.append("if [ -d /var/tmp ]; then mount -t tmpfs -o size=1m,mode=1777 dlc-vartmp /var/tmp; fi")
     if root:  # a fresh /dev with only the harmless devices: no raw disks for a capability-less root
         lines += [
             "mount -t tmpfs -o size=1m,mode=755,nosuid dlc-dev /dev",
@@ -115,6 +124,21 @@ def sandbox_script(hide: list[Path], disk_mb: int, *, exec_command: bool) -> str
         else:
             lines.append('exec "$@"')
     return "\n".join(lines)
+
+
+def _needed_paths() -> list[Path]:
+    """What the sandboxed runner must still see: the interpreter, its environment, dlcourse, the Keras cache."""
+    needed = [RUNNER.parents[1], Path(sys.executable).resolve().parent, Path(sys.prefix).resolve(),
+              Path(sys.base_prefix).resolve()]
+    if os.environ.get("KERAS_HOME"):
+        needed.append(Path(os.environ["KERAS_HOME"]).resolve())
+    return needed
+
+
+def _needed_under(top: str) -> list[Path]:
+    """The outermost needed paths inside ``top`` (which the sandbox replaces by an empty tmpfs)."""
+    inside = sorted({p for p in _needed_paths() if Path(top) in p.parents}, key=lambda p: len(p.parts))
+    return [p for i, p in enumerate(inside) if not any(q in p.parents for q in inside[:i])]
 
 
 def _hideable(folders) -> list[Path]:
