@@ -7,6 +7,7 @@ Examples:
     dlcourse data prefetch --from /media/usb/keras   # fill the cache from an offline copy
     dlcourse notebooks sync                   # badges, setup cells, outputs stripped
     dlcourse bench 05_cnns 07_rnns            # run notebooks in full mode, compare with the targets
+    dlcourse render 00 02 --out html          # execute in quick mode, write standalone HTML to publish
 """
 
 from __future__ import annotations
@@ -152,6 +153,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    """Execute notebooks (quick mode unless --full) and write standalone HTML; the notebooks stay untouched."""
+    from dlcourse.render import Rendered, find_notebooks, render_notebooks
+
+    def report(result: Rendered) -> None:
+        outcome = f"-> {result.html}" if result.html else f"FAILED: {result.error}"
+        print(f"{result.notebook} ({result.seconds:.0f} s) {outcome}", flush=True)
+
+    results = render_notebooks(find_notebooks(args.notebooks, args.root), args.out, quick=not args.full,
+                               static_widgets=args.static_widgets, timeout=args.timeout, progress=report)
+    failed = [r for r in results if r.error]
+    print(f"{len(results) - len(failed)} of {len(results)} notebook(s) rendered into {args.out}")
+    return 1 if failed else 0
+
+
 def cmd_exercises(args: argparse.Namespace) -> int:
     """``build`` regenerates exercises/ from solutions/; ``check`` reports drift; ``list`` shows the questions."""
     from pathlib import Path
@@ -231,6 +247,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--executed", metavar="DIR", help="also save each executed notebook, outputs included, in DIR")
     bench.add_argument("--root", default=".", help="repository root (default: current folder)")
     bench.set_defaults(func=cmd_bench)
+
+    render = commands.add_parser("render", help="execute notebooks in quick mode and write standalone HTML")
+    render.add_argument("notebooks", nargs="*",
+                        help="notebook names, numbers or .ipynb paths, e.g. 00 02_losses_gradients_backprop "
+                             "(default: every notebook in notebooks/)")
+    render.add_argument("--out", default="html", help="folder for the HTML files (default: html/)")
+    render.add_argument("--full", action="store_true", help="full mode instead of quick mode (slow)")
+    render.add_argument("--static-widgets", action="store_true",
+                        help="draw widgets as plain pictures (no slider, no widget script from a CDN)")
+    render.add_argument("--timeout", type=int, default=600, help="seconds one cell may take (default 600)")
+    render.add_argument("--root", default=".", help="repository root (default: current folder)")
+    render.set_defaults(func=cmd_render)
 
     exercises = commands.add_parser("exercises", help="build the student exercise notebooks from the solutions")
     exercises.add_argument("exercises_command", choices=["build", "check", "list"],

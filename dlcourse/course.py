@@ -19,6 +19,7 @@ from typing import Any
 
 GITHUB_REPOSITORY = "dlcourse/dlcourse"
 BRANCH = "main"
+INSTALL_URL = f"git+https://github.com/{GITHUB_REPOSITORY}@{BRANCH}"   # what Colab's setup cell installs from
 CHECK_OUTPUT_MARKER = "# NBVAL_CHECK_OUTPUT"
 
 SETUP_CELL = f'''# Setup: run this cell first. On Colab it installs the course package; everywhere it seeds
@@ -27,7 +28,7 @@ import sys
 
 IS_COLAB = "google.colab" in sys.modules
 if IS_COLAB:
-    %pip install -q "dlcourse @ git+https://github.com/{GITHUB_REPOSITORY}@{BRANCH}"
+    %pip install -q "dlcourse @ {INSTALL_URL}"
 
 import dlcourse as dlc
 

@@ -19,7 +19,7 @@ from dlcourse.quick import is_quick
 
 # Oldest versions the course is tested against; older ones get a warning, not an error.
 MINIMUM_VERSIONS = {"python": "3.10", "keras": "3.0", "tensorflow": "2.16", "numpy": "1.26", "matplotlib": "3.7",
-                    "ipywidgets": "8.0"}
+                    "ipywidgets": "7.7"}
 
 
 @dataclass(frozen=True)

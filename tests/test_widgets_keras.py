@@ -77,6 +77,41 @@ def test_live_mode_redraws_every_n_epochs_on_one_figure_outside_pyplot(moons):
     assert plt.get_fignums() == []  # live figures never go through pyplot
 
 
+def test_live_mode_shows_a_progress_line_above_the_figure_and_updates_both_in_place(moons, monkeypatch):
+    import IPython.display
+
+    from dlcourse.widgets import live as live_module
+
+    shown = []
+
+    class Handle:
+        def __init__(self, kind):
+            self.kind = kind
+
+        def update(self, obj, **kwargs):
+            shown.append(("update", self.kind, obj))
+
+    def fake_display(obj, raw=False, display_id=False):
+        kind = "text" if raw else "figure"
+        shown.append(("display", kind, obj))
+        return Handle(kind)
+
+    monkeypatch.setattr(live_module, "in_ipython", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    x, y = moons
+    live = widgets.LiveTrainingPlot(metrics=("loss", "accuracy"), live=True)
+    assert live.status() == ""
+    tiny_model().fit(x[:64], y[:64], validation_data=(x[64:], y[64:]), epochs=2, batch_size=32, callbacks=[live],
+                     verbose=0)
+    assert [(action, kind) for action, kind, _ in shown] == [
+        ("display", "text"), ("display", "figure"), ("update", "text"), ("update", "figure")]
+    first, last = shown[0][2]["text/plain"], shown[2][2]["text/plain"]
+    assert first.startswith("Epoch 1/2 · loss ") and last == live.status()
+    assert live.status() == "Epoch 2/2 · " + " · ".join(
+        f"{key} {live.history[key][-1]:.4f}" for key in ("loss", "val_loss", "accuracy", "val_accuracy"))
+    assert shown[3][2] is live.figure
+
+
 def test_live_training_plot_rejects_bad_arguments_and_unknown_metrics(moons):
     with pytest.raises(ValueError, match="every"):
         widgets.LiveTrainingPlot(every=0)

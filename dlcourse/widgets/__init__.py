@@ -1,4 +1,4 @@
-"""Interactive widgets for the course (ipywidgets 8 + matplotlib inline; no ipympl, so they run in Colab).
+"""Interactive widgets for the course (core ipywidgets 7.7 or 8 + matplotlib inline; no ipympl, so they run in Colab).
 
 Every widget is a function that returns the widget; put the call on the last line
 of a cell. Its drawing is a plain function (``draw_neuron``, ``draw_descent``, ...)

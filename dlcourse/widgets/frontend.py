@@ -1,11 +1,11 @@
 """Is there a live notebook front end that can run widgets? One answer for all widgets.
 
-Widgets need a browser talking to a running kernel. When a notebook is executed
-headless (nbval, nbconvert, the HTML renderer) or the code runs in plain Python,
-the widgets draw their starting state as an ordinary figure instead.
+Widgets need a browser talking to a running kernel. When the code runs in plain
+Python, or ``DLCOURSE_STATIC_WIDGETS`` is set, the widgets draw their starting state
+as an ordinary figure instead.
 
-Set ``DLCOURSE_STATIC_WIDGETS=1`` to force static figures (the test suite and the
-HTML renderer do).
+Set ``DLCOURSE_STATIC_WIDGETS=1`` to force static figures (the test suite does, and
+``dlcourse render --static-widgets``).
 
 Example:
     >>> import os
