@@ -209,9 +209,17 @@ def text_datasets(data: DataSplits, vectorizer: Any, *, batch_size: int = 64, se
         elif training:
             full_length = int(vectorizer(texts[:1]).shape[1])
             boundaries = list(range(bucket_width + 1, full_length + 1, bucket_width))
-            ds = ds.bucket_by_sequence_length(
-                lambda ids, _: tf.reduce_sum(tf.cast(ids != 0, tf.int32)), boundaries,
-                [batch_size] * (len(boundaries) + 1)).map(trim)
+
+            def text_length(ids: Any, _: Any) -> Any:
+                return tf.reduce_sum(tf.cast(ids != 0, tf.int32))
+
+            # each bucket emits its full batches and, at the end of an epoch, one partial batch: count
+            # them so that `fit` and learning-rate schedules know the number of steps per epoch
+            lengths = np.fromiter(ds.map(text_length).as_numpy_iterator(), dtype=np.int64, count=len(texts))
+            per_bucket = np.bincount(np.searchsorted(boundaries, lengths, side="right"))
+            batches = int(np.sum(-(-per_bucket // batch_size)))
+            ds = ds.bucket_by_sequence_length(text_length, boundaries, [batch_size] * (len(boundaries) + 1))
+            ds = ds.map(trim).apply(tf.data.experimental.assert_cardinality(batches))
         else:
             ds = ds.batch(batch_size).map(trim)
         return ds.prefetch(tf.data.AUTOTUNE)

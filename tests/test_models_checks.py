@@ -72,6 +72,7 @@ INVALID = [
     (models.transformer_classifier, (100, 10), {"num_layers": 0}, "num_layers"),
     (models.transformer_classifier, (100, 10), {"positions": "rotary"}, "positions"),
     (models.transformer_classifier, (100, 10), {"dropout": 1.0}, "dropout"),
+    (models.transformer_classifier, (100, 10), {"variable_length": "yes"}, "variable_length"),
     (models.gpt, (100, 10), {"embed_dim": 30, "num_heads": 4}, "num_heads"),
     (models.gpt, (100, 10), {"embed_dim": 0}, "embed_dim"),
     (models.MultiHeadSelfAttention, (0,), {}, "num_heads"),

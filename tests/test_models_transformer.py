@@ -82,6 +82,18 @@ def test_classifier_learns_beyond_chance():
     assert accuracy > 0.8
 
 
+def test_variable_length_classifier_gives_the_same_answer_without_the_padding():
+    model = _small_classifier(variable_length=True)
+    assert model.input_shape == (None, None)
+    x, _ = _contains_token(8)
+    x[:, 6:] = 0                                           # every sequence ends in padding
+    trimmed = model.predict(x[:, :6], verbose=0)
+    np.testing.assert_allclose(trimmed, model.predict(x, verbose=0), atol=1e-5)
+    fixed = _small_classifier()
+    fixed.set_weights(model.get_weights())
+    np.testing.assert_allclose(fixed.predict(x, verbose=0), trimmed, atol=1e-5)
+
+
 def test_attention_maps_shape_rows_and_padding():
     model = _small_classifier(num_layers=2)
     ids = np.array([4, 9, 1, 7, 0, 0, 0, 0, 0, 0])

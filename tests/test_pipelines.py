@@ -150,6 +150,9 @@ def test_text_datasets_bucketing_trims_padding_and_keeps_every_example():
         assert ids.shape[1] - 8 < longest <= ids.shape[1]
     assert sum(len(y) for _, y in train_batches) == 200
     assert sorted(np.concatenate([y.numpy() for _, y in train_batches])) == sorted(labels)
+    # the number of batches is known in advance (fit's progress bar, learning-rate schedules) and exact
+    assert int(train.cardinality()) == len(train_batches) > 200 // 16
+    assert len(list(train)) == len(train_batches), "the same count in the next, reshuffled epoch"
     # evaluation batches keep the order of the data set, so predictions line up with the labels
     np.testing.assert_array_equal(np.concatenate([y.numpy() for _, y in test]), labels)
     with pytest.raises(ValueError, match="bucket_width"):

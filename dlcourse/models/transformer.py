@@ -115,6 +115,7 @@ def transformer_classifier(
     dense: int | tuple[int, ...] = (),
     output_units: int = 1,
     output_activation: Any = "sigmoid",
+    variable_length: bool = False,
     name: str = "transformer_classifier",
 ) -> keras.Model:
     """An encoder-only transformer that classifies token sequences (e.g. review sentiment).
@@ -122,6 +123,12 @@ def transformer_classifier(
     ``token_ids -> TokenAndPositionEmbedding -> encoder_1 .. encoder_n -> average over tokens
     -> [dense] -> output``. With ``mask_zero=True`` token 0 is padding: it gets no attention
     and is left out of the average.
+
+    ``sequence_length`` is the longest input the position table covers. With
+    ``variable_length=True`` the input has length ``None``: batches may be any length up to
+    ``sequence_length``, e.g. from a length-bucketed pipeline (``text_datasets(...,
+    bucket_width=32)``), which saves most of the attention's cost on padding (it grows with the
+    square of the length).
 
     Example:
         >>> model = transformer_classifier(vocab_size=20_000, sequence_length=200)
@@ -135,8 +142,9 @@ def transformer_classifier(
     dense = check.positive_ints("dense", dense, allow_empty=True)
     output_units = check.positive_int("output_units", output_units)
     output_activation = check.activation("output_activation", output_activation)
+    variable_length = check.flag("variable_length", variable_length)
 
-    inputs = keras.Input((sequence_length,), dtype="int32", name="token_ids")
+    inputs = keras.Input((None if variable_length else sequence_length,), dtype="int32", name="token_ids")
     x = TokenAndPositionEmbedding(vocab_size, sequence_length, embed_dim, mask_zero=mask_zero,
                                   positions=positions, name="embedding")(inputs)
     for i in range(1, num_layers + 1):
