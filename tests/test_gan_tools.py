@@ -177,7 +177,89 @@ def test_snapshots_reject_bad_arguments():
         gt.SampleSnapshots(generator="g")
 
 
+# --- the moving average of the generator ----------------------------------------------------------------------
+
+
+def test_generator_average_follows_the_update_rule_with_its_warm_up():
+    keras.utils.set_random_seed(0)
+    generator = models.dense_generator(latent_dim=3, output_dim=2, hidden=(4,))
+    start = [w.copy() for w in generator.get_weights()]
+    ema = gt.GeneratorAverage(generator, decay=0.9)
+    assert ema.average is not generator and ema.updates == 0
+    for a, b in zip(ema.average.get_weights(), start):
+        np.testing.assert_array_equal(a, b)
+
+    generator.set_weights([w + 1.0 for w in start])
+    ema.on_train_batch_end(0)                       # decay min(0.9, 1/10) = 0.1: mostly the new weights
+    for a, w in zip(ema.average.get_weights(), start):
+        np.testing.assert_allclose(a, w + 0.9, atol=1e-5)
+    generator.set_weights([w + 2.0 for w in start])
+    ema.on_train_batch_end(1)                       # decay min(0.9, 2/11)
+    for a, w in zip(ema.average.get_weights(), start):
+        np.testing.assert_allclose(a, w + 2 / 11 * 0.9 + 9 / 11 * 2.0, atol=1e-5)
+    assert ema.updates == 2
+    for a, w in zip(generator.get_weights(), start):
+        np.testing.assert_allclose(a, w + 2.0), "the generator itself is left alone"
+
+
+def test_generator_average_during_fit_feeds_the_snapshots():
+    keras.utils.set_random_seed(0)
+    generator = models.dense_generator(latent_dim=4, output_dim=2, hidden=(8,), batch_norm=True)
+    gan = models.GAN(generator, models.dense_discriminator(input_dim=2, hidden=(8,)), seed=0)
+    gan.compile()
+    ema = gt.GeneratorAverage(generator, decay=0.99)
+    snapshots = gt.SampleSnapshots(n=10, every=1, generator=ema.average)
+    points = make_gaussians(96, centers=2, spread=0.1)[0]
+    gan.fit(points, batch_size=32, epochs=2, callbacks=[ema, snapshots], verbose=0)
+    assert ema.updates == 6
+    np.testing.assert_allclose(snapshots.samples[-1], ema.average.predict(snapshots.noise, verbose=0), atol=1e-5)
+    assert not np.allclose(ema.average.get_weights()[0], generator.get_weights()[0]), "an average, not a copy"
+    moving_mean = [w for w in ema.average.weights if "moving_mean" in w.path]
+    assert moving_mean, "batch-norm statistics are averaged too"
+
+
+def test_generator_average_rejects_bad_arguments():
+    generator = models.dense_generator(latent_dim=2, output_dim=2, hidden=(4,))
+    with pytest.raises(ValueError, match="^generator"):
+        gt.GeneratorAverage("g")
+    for bad in (1.0, -0.1, True, "0.9"):
+        with pytest.raises(ValueError, match="^decay"):
+            gt.GeneratorAverage(generator, decay=bad)
+
+
 # --- pictures -------------------------------------------------------------------------------------------------
+
+
+# --- discriminator rejection sampling -------------------------------------------------------------------------
+
+
+def _identity_generator_and_centre_critic():
+    noise = keras.Input((1,))
+    generator = keras.Model(noise, keras.layers.Dense(1, kernel_initializer="ones", use_bias=False)(noise))
+    sample = keras.Input((1,))
+    critic = keras.Model(sample, keras.layers.Lambda(lambda x: -keras.ops.square(x))(sample))  # likes x near 0
+    return generator, critic
+
+
+def test_rejection_samples_keep_what_the_discriminator_likes_best():
+    generator, critic = _identity_generator_and_centre_critic()
+    everything = gt.rejection_samples(generator, critic, 200, keep=1.0, seed=3)
+    np.testing.assert_allclose(everything[:, 0], np.random.default_rng(3).standard_normal(200), rtol=1e-6)
+
+    best = gt.rejection_samples(generator, critic, 100, keep=0.5, seed=3)
+    assert best.shape == (100, 1)
+    threshold = np.sort(np.abs(everything[:, 0]))[99]
+    assert np.all(np.abs(best) <= threshold + 1e-6), "only the 100 samples nearest the critic's favourite"
+    assert np.abs(best).mean() < 0.6 * np.abs(everything).mean()
+
+
+def test_rejection_samples_reject_bad_arguments():
+    generator, critic = _identity_generator_and_centre_critic()
+    for keep in (0.0, 1.5, True, "half"):
+        with pytest.raises(ValueError, match="keep"):
+            gt.rejection_samples(generator, critic, 10, keep=keep)
+    with pytest.raises(ValueError, match="n"):
+        gt.rejection_samples(generator, critic, 0)
 
 
 def test_point_snapshot_plot_titles_count_the_modes(trained_snapshots):

@@ -142,12 +142,16 @@ def generate_samples(generator: keras.Model, n: int, seed: int | None = None) ->
     return ops.convert_to_numpy(generator(noise, training=False))
 
 
-def _require_tensorflow(what: str) -> None:
+TRAINABLE_BACKENDS = ("tensorflow", "torch")
+
+
+def _require_trainable_backend(what: str) -> None:
     backend = keras.backend.backend()
-    if backend != "tensorflow":
+    if backend not in TRAINABLE_BACKENDS:
         raise NotImplementedError(
-            f"{what}: GAN.train_step is written for the TensorFlow backend (it uses tf.GradientTape), but Keras "
-            f"runs on {backend!r}. Set the environment variable KERAS_BACKEND=tensorflow before importing keras.")
+            f"{what}: GAN.train_step is written for the TensorFlow and PyTorch backends (tf.GradientTape / "
+            f"torch autograd), but Keras runs on {backend!r}. Set the environment variable KERAS_BACKEND=tensorflow "
+            f"(or torch) before importing keras.")
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -166,7 +170,8 @@ class GAN(keras.Model):
             samples is ``1 - label_smoothing`` (e.g. 0.1), which keeps it from becoming over-confident.
         seed: seed of the noise drawn during training.
 
-    Training needs the TensorFlow backend; building, sampling and saving work on any backend.
+    Training needs the TensorFlow or PyTorch backend; building, sampling and saving work on any backend
+    (JAX included).
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, latent_dim: int | None = None,
@@ -190,7 +195,7 @@ class GAN(keras.Model):
     def compile(self, d_optimizer: keras.optimizers.Optimizer | None = None,
                 g_optimizer: keras.optimizers.Optimizer | None = None, **kwargs: Any) -> None:
         """Set one optimizer per network (Adam with learning rate 2e-4 and beta_1 0.5, the DCGAN choice, by default)."""
-        _require_tensorflow("GAN.compile")
+        _require_trainable_backend("GAN.compile")
         super().compile(**kwargs)
         self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
@@ -204,41 +209,40 @@ class GAN(keras.Model):
         return self.generator(noise, training=training)
 
     def fit(self, *args: Any, **kwargs: Any) -> keras.callbacks.History:
-        _require_tensorflow("GAN.fit")
+        _require_trainable_backend("GAN.fit")
         return super().fit(*args, **kwargs)
 
     def train_step(self, data: Any) -> dict[str, Any]:
-        """One discriminator update and one generator update on a batch of real samples (TensorFlow backend only).
+        """One discriminator update and one generator update on a batch of real samples.
 
         Losses, with ``D`` giving logits and ``bce`` binary cross-entropy:
 
         * discriminator: ``bce(1 - label_smoothing, D(real)) + bce(0, D(G(z)))``;
         * generator (the non-saturating loss): ``bce(1, D(G(z)))``, i.e. make fakes look real.
 
-        Written with ``tf.GradientTape`` (imported here, so the rest of the module runs on
-        any Keras backend); on other backends ``compile`` / ``fit`` raise ``NotImplementedError``.
+        The losses are written with ``keras.ops``; only taking the gradients is backend-specific
+        (``tf.GradientTape`` on TensorFlow, autograd on PyTorch). Each optimizer updates only its
+        own network's weights.
         """
-        import tensorflow as tf  # TensorFlow-only: this method takes gradients with tf.GradientTape
-
         real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        batch_size = tf.shape(real)[0]
+        batch_size = ops.shape(real)[0]
+        gradients = _torch_gradients if keras.backend.backend() == "torch" else _tensorflow_gradients
 
-        noise = keras.random.normal((batch_size, self.latent_dim), seed=self.noise_seed)
-        with tf.GradientTape() as tape:
+        def d_loss_fn() -> Any:
+            noise = keras.random.normal((batch_size, self.latent_dim), seed=self.noise_seed)
+            fakes = ops.stop_gradient(self.generator(noise, training=True))
             real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(self.generator(noise, training=True), training=True)
-            real_targets = tf.ones_like(real_logits) * (1.0 - self.label_smoothing)
-            d_loss = (_bce(real_targets, real_logits) + _bce(tf.zeros_like(fake_logits), fake_logits))
-        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
-        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+            fake_logits = self.discriminator(fakes, training=True)
+            return (_bce(ops.ones_like(real_logits) * (1.0 - self.label_smoothing), real_logits)
+                    + _bce(ops.zeros_like(fake_logits), fake_logits))
 
-        noise = keras.random.normal((batch_size, self.latent_dim), seed=self.noise_seed)
-        with tf.GradientTape() as tape:
+        def g_loss_fn() -> Any:
+            noise = keras.random.normal((batch_size, self.latent_dim), seed=self.noise_seed)
             fake_logits = self.discriminator(self.generator(noise, training=True), training=True)
-            g_loss = _bce(tf.ones_like(fake_logits), fake_logits)
-        grads = tape.gradient(g_loss, self.generator.trainable_weights)
-        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+            return _bce(ops.ones_like(fake_logits), fake_logits)
 
+        d_loss = gradients(self, d_loss_fn, self.discriminator, self.d_optimizer)
+        g_loss = gradients(self, g_loss_fn, self.generator, self.g_optimizer)
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
@@ -264,8 +268,8 @@ class GAN(keras.Model):
                 "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer)}
 
     def compile_from_config(self, config: dict[str, Any]) -> None:
-        if keras.backend.backend() != "tensorflow":
-            return  # the loaded GAN can still sample; training needs TensorFlow anyway
+        if keras.backend.backend() not in TRAINABLE_BACKENDS:
+            return  # the loaded GAN can still sample; training needs TensorFlow or PyTorch anyway
         self.compile(d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
                      g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]))
         # create the optimizers' slots now, so their saved state (moments, step count) can be loaded into them
@@ -278,6 +282,29 @@ class GAN(keras.Model):
         config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
         config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
         return cls(**config)
+
+
+def _tensorflow_gradients(gan: GAN, loss_fn: Any, network: keras.Model, optimizer: Any) -> Any:
+    """Compute ``loss_fn()``, then take one ``optimizer`` step on ``network``'s weights (TensorFlow)."""
+    import tensorflow as tf  # imported here, so the module runs on any backend
+
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    optimizer.apply_gradients(zip(tape.gradient(loss, network.trainable_weights), network.trainable_weights))
+    return loss
+
+
+def _torch_gradients(gan: GAN, loss_fn: Any, network: keras.Model, optimizer: Any) -> Any:
+    """Compute ``loss_fn()``, then take one ``optimizer`` step on ``network``'s weights (PyTorch)."""
+    import torch
+
+    gan.zero_grad()  # gradients accumulate in torch: clear those of the other network's step
+    loss = loss_fn()
+    loss.backward()
+    weights = network.trainable_weights
+    with torch.no_grad():
+        optimizer.apply([weight.value.grad for weight in weights], weights)
+    return loss
 
 
 def _bce(targets: Any, logits: Any) -> Any:
