@@ -82,14 +82,15 @@ def test_classifier_learns_beyond_chance():
     assert accuracy > 0.8
 
 
-def test_variable_length_classifier_gives_the_same_answer_without_the_padding():
-    model = _small_classifier(variable_length=True)
+@pytest.mark.parametrize("positions", ["learned", "sinusoidal"])
+def test_variable_length_classifier_gives_the_same_answer_without_the_padding(positions):
+    model = _small_classifier(variable_length=True, positions=positions)
     assert model.input_shape == (None, None)
     x, _ = _contains_token(8)
     x[:, 6:] = 0                                           # every sequence ends in padding
     trimmed = model.predict(x[:, :6], verbose=0)
     np.testing.assert_allclose(trimmed, model.predict(x, verbose=0), atol=1e-5)
-    fixed = _small_classifier()
+    fixed = _small_classifier(positions=positions)
     fixed.set_weights(model.get_weights())
     np.testing.assert_allclose(fixed.predict(x, verbose=0), trimmed, atol=1e-5)
 

@@ -60,6 +60,9 @@ class SinusoidalPositionalEncoding(keras.layers.Layer):
         signal = self.encoding(ops.shape(inputs)[1], inputs.shape[-1], inputs.dtype)
         return inputs + signal[None]
 
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return tuple(input_shape)  # also when the length is None (variable-length inputs)
+
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "max_wavelength": self.max_wavelength}
 
@@ -91,6 +94,9 @@ class PositionalEmbedding(keras.layers.Layer):
         length = ops.shape(inputs)[1]
         positions = ops.convert_to_tensor(self.position_embeddings)[:length]  # the first `length` rows
         return inputs + ops.cast(positions, inputs.dtype)[None]
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return tuple(input_shape)  # also when the length is None (variable-length inputs)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "sequence_length": self.sequence_length,
@@ -133,6 +139,9 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
 
     def call(self, token_ids: Any) -> Any:
         return self.position_encoding(self.token_embedding(token_ids))
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return (*input_shape, self.embed_dim)
 
     def compute_mask(self, token_ids: Any, mask: Any = None) -> Any:
         return ops.not_equal(token_ids, 0) if self.mask_zero else None
