@@ -107,9 +107,13 @@ def read_reports(path: Path | str) -> tuple[dict[str, float], float]:
     if Path(path).exists():
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
-            results[record["name"]] = record["value"]
+            if "name" in record:             # a number; records without a name carry only the peak memory
+                results[record["name"]] = record["value"]
             peak = max(peak, record.get("peak_memory_mb", 0.0))
     return results, peak
+
+
+PEAK_MEMORY_CELL = "import dlcourse.reporting\ndlcourse.reporting.record_peak_memory()"
 
 
 def run_notebook(path: Path | str, *, quick: bool = False, timeout: int = 3600,
@@ -124,6 +128,8 @@ def run_notebook(path: Path | str, *, quick: bool = False, timeout: int = 3600,
 
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
+    # one extra cell, run after the notebook's last one and removed again before saving: the kernel's peak memory
+    notebook.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY_CELL))
     saved = {name: os.environ.get(name) for name in (REPORT_FILE_ENV, "DLCOURSE_QUICK", "DLCOURSE_STATIC_WIDGETS")}
     with tempfile.TemporaryDirectory() as scratch:
         report_file = Path(scratch) / "reports.jsonl"
@@ -144,6 +150,7 @@ def run_notebook(path: Path | str, *, quick: bool = False, timeout: int = 3600,
                     os.environ[name] = value
         seconds = time.perf_counter() - start
         results, peak = read_reports(report_file)
+    notebook.cells.pop()
     if executed_dir is not None:
         Path(executed_dir).mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, Path(executed_dir) / path.name)

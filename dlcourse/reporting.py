@@ -54,5 +54,23 @@ def report(name: str, value: float, *, unit: str = "") -> None:
         return
     record = {"name": name, "value": float(value), "unit": unit, "peak_memory_mb": round(peak_memory_mb(), 1),
               "time": time.time()}
+    _append(path, record)
+
+
+def record_peak_memory() -> None:
+    """Append this process's peak memory to the benchmark's results file; a no-op outside the benchmark.
+
+    The benchmark runs it in each notebook's kernel after the last cell, so notebooks that report
+    no numbers still get their peak memory measured.
+
+    Example:
+        >>> record_peak_memory()                 # outside the benchmark: nothing happens
+    """
+    path = os.environ.get(REPORT_FILE_ENV)
+    if path:
+        _append(path, {"peak_memory_mb": round(peak_memory_mb(), 1), "time": time.time()})
+
+
+def _append(path: str, record: dict) -> None:
     with open(path, "a", encoding="utf-8") as file:
         file.write(json.dumps(record) + "\n")

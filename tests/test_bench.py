@@ -86,6 +86,12 @@ def test_run_notebook_collects_reports_in_the_chosen_mode_and_survives_an_error(
     assert run.peak_memory_mb > 0
     assert bench.run_notebook(good, quick=True, timeout=120).results["toy.quick"] == 1.0
 
+    silent = _notebook(tmp_path / "silent.ipynb", "blob = bytearray(200 * 2**20)")   # reports nothing
+    executed = tmp_path / "executed"
+    run = bench.run_notebook(silent, timeout=120, executed_dir=executed)
+    assert run.results == {} and run.peak_memory_mb > 200, "the kernel's peak memory, measured after the last cell"
+    assert len(nbformat.read(executed / "silent.ipynb", as_version=4).cells) == 1, "the extra cell is not saved"
+
     broken = _notebook(tmp_path / "broken.ipynb", "import dlcourse as dlc\ndlc.report('toy.accuracy', 0.5)",
                        "raise RuntimeError('boom')", "dlc.report('toy.never', 1.0)")
     run = bench.run_notebook(broken, timeout=120)
