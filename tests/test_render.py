@@ -24,7 +24,13 @@ def widget_state(html: str) -> dict:
 
 def test_render_writes_html_with_title_plots_and_widget_state_and_leaves_the_notebook_alone(tmp_path, capsys):
     before = NOTEBOOK.read_bytes()
-    assert main(["render", "02", "--out", str(tmp_path / "html"), "--root", str(ROOT)]) == 0
+    command = ["render", "02", "--out", str(tmp_path / "html"), "--root", str(ROOT), "--timeout", "120"]
+    if main(command) != 0:
+        # Seen twice in ~5 runs: nbclient and the kernel both idle, a message lost between them, until the cell
+        # timeout. Not understood yet (see the session note); one retry keeps CI from failing on it.
+        first = capsys.readouterr().out.lower()
+        assert "timed out" in first or "timeout" in first, f"a real rendering error, not the rare hang: {first}"
+        assert main(command) == 0
     assert "1 of 1 notebook(s) rendered" in capsys.readouterr().out
     assert NOTEBOOK.read_bytes() == before, "rendering must not write outputs into the committed notebook"
     assert [p.name for p in (tmp_path / "html").iterdir()] == ["02_losses_gradients_backprop.html"]
