@@ -363,8 +363,9 @@ def rejection_samples(generator: keras.Model, discriminator: keras.Model, n: int
     if isinstance(keep, bool) or not isinstance(keep, (int, float, np.floating)) or not 0.0 < keep <= 1.0:
         raise ValueError(f"keep: must be a number in (0, 1], got {keep!r}")
     drawn = int(math.ceil(n / keep))
-    noise = np.random.default_rng(seed).standard_normal((drawn, generator.input_shape[-1])).astype("float32")
-    samples = np.asarray(generator.predict(noise, batch_size=batch_size, verbose=0))
+    from dlcourse.models import generate_samples
+
+    samples = generate_samples(generator, drawn, seed=seed)
     logits = np.asarray(discriminator.predict(samples, batch_size=batch_size, verbose=0)).reshape(drawn)
     best = np.argsort(-logits, kind="stable")[:n]
     return samples[np.sort(best)]
