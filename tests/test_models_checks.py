@@ -36,8 +36,15 @@ INVALID = [
     (models.cnn, (), {"kernel_size": 0}, "kernel_size"),
     (models.cnn, (), {"convs_per_block": 0}, "convs_per_block"),
     (models.cnn, (), {"pooling": "min"}, "pooling"),
+    (models.cnn, (), {"pooling": (None, "min")}, "pooling"),
+    (models.cnn, (), {"pooling": ("max",)}, "pooling"),  # two blocks, one setting in a tuple
+    (models.cnn, (), {"strides": 0}, "strides"),
+    (models.cnn, (), {"strides": (2, 1, 1)}, "strides"),
+    (models.cnn, (), {"filters": (8,) * 2, "strides": 4}, "filters"),  # 28 -s4-> 7 -pool-> 3 -s4-> 1 -pool-> 0
     (models.cnn, (), {"padding": "full"}, "padding"),
     (models.cnn, (), {"dropout": 1.5}, "dropout"),
+    (models.cnn, (), {"dropout": (0.1, 1.0)}, "dropout"),
+    (models.cnn, (), {"dropout": (0.1,)}, "dropout"),
     (models.cnn, (), {"dense_dropout": 1}, "dense_dropout"),
     (models.cnn, (), {"dense": (0,)}, "dense"),
     (models.cnn, (), {"augmentation": "flip"}, "augmentation"),

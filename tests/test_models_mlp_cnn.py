@@ -137,6 +137,24 @@ def test_cnn_valid_padding_global_pooling_and_vgg_blocks():
     assert model.count_params() == conv + batch_norm + (8 * 10 + 10)
 
 
+def test_cnn_strided_first_block_replaces_its_pooling():
+    model = models.cnn((28, 28, 1), filters=(8, 16), strides=(2, 1), pooling=(None, "max"), dense=())
+    # 28 -(3x3, stride 2, same)-> 14, no pooling -(3x3)-> 14 -pool-> 7
+    assert model.get_layer("block1_conv1").strides == (2, 2)
+    assert model.get_layer("block1_act1").output.shape == (None, 14, 14, 8)
+    assert model.get_layer("block2_conv1").strides == (1, 1)
+    assert "block1_pool" not in [layer.name for layer in model.layers]
+    assert model.get_layer("features").output.shape == (None, 7 * 7 * 16)
+    # dropout per block: none after the strided block, 15 % after the second
+    with_dropout = models.cnn((28, 28, 1), filters=(8, 16), strides=(2, 1), pooling=(None, "max"), dropout=(0.0, 0.15))
+    assert "block1_dropout" not in [layer.name for layer in with_dropout.layers]
+    assert with_dropout.get_layer("block2_dropout").rate == pytest.approx(0.15)
+    # only the first convolution of a block is strided
+    vgg = models.cnn((16, 16, 1), filters=(4,), convs_per_block=2, strides=2, pooling=None, dense=())
+    assert [vgg.get_layer(f"block1_conv{i}").strides for i in (1, 2)] == [(2, 2), (1, 1)]
+    assert vgg.get_layer("features").output.shape == (None, 8 * 8 * 4)
+
+
 def test_cnn_learns_stripe_orientation_from_uint8_images():
     x, y = _stripes()
     model = models.cnn((12, 12), filters=(8,), dense=(16,), rescale=True, output_units=2)
