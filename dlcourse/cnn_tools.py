@@ -5,6 +5,8 @@
 * ``receptive_fields`` / ``receptive_field_table``: how many input pixels one output value of each
   layer can "see"; the table reads the layers of a Keras model.
 * ``sample_photo``: a real photograph (Grace Hopper, shipped with matplotlib, so it works offline).
+* ``course_cnn`` / ``compile_cnn``: notebook 05's CNN for 28 x 28 grey images and its training recipe
+  (notebook 08 reuses them to judge generated digits).
 * ``timed_fit``: ``model.fit`` plus its wall-clock and CPU time.
 * ``top_confusions``: the most frequent (true class, predicted class) mistakes.
 
@@ -26,7 +28,7 @@ import numpy as np
 
 __all__ = [
     "conv_output_size", "receptive_fields", "LayerGeometry", "receptive_field_table",
-    "sample_photo", "TimedFit", "timed_fit", "top_confusions",
+    "sample_photo", "course_cnn", "compile_cnn", "TimedFit", "timed_fit", "top_confusions",
 ]
 
 PADDINGS = ("valid", "same")
@@ -194,6 +196,41 @@ class TimedFit:
     def epochs(self) -> int:
         """Epochs actually trained (fewer than asked when a callback stopped training)."""
         return len(next(iter(self.history.history.values()), []))
+
+
+def course_cnn(*, name: str = "cnn") -> Any:
+    """Notebook 05's CNN for 28 x 28 grey images in [0, 1] (10 classes, uncompiled).
+
+    Two blocks of 32 and 64 filters of 3 x 3: the first down-samples with a stride-2 convolution
+    (no pooling: on a CPU, the big full-size feature maps cost more time than their arithmetic),
+    the second ends with max pooling and 15 % dropout; then a dense layer of 128 with 30 % dropout.
+
+    Example:
+        >>> course_cnn().count_params()
+        421642
+    """
+    from dlcourse.models import cnn
+
+    return cnn((28, 28, 1), filters=(32, 64), kernel_size=3, strides=(2, 1), pooling=(None, "max"),
+               dropout=(0.0, 0.15), dense=(128,), dense_dropout=0.3, output_units=10, name=name)
+
+
+def compile_cnn(model: Any, epochs: int, steps_per_epoch: int, learning_rate: float = 3e-3) -> Any:
+    """Compile ``model`` for integer labels with Adam whose learning rate decays to 0 over the planned steps.
+
+    Returns the model, so that ``compile_cnn(course_cnn(), epochs, len(train_ds))`` reads as one step.
+
+    Example:
+        >>> compile_cnn(course_cnn(), epochs=2, steps_per_epoch=10).loss
+        'sparse_categorical_crossentropy'
+    """
+    import keras
+
+    steps = _positive_int("epochs", epochs) * _positive_int("steps_per_epoch", steps_per_epoch)
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
 
 
 def timed_fit(model: Any, x: Any, y: Any = None, **fit_kwargs: Any) -> TimedFit:

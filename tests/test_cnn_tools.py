@@ -165,3 +165,16 @@ def test_top_confusions_rejects_bad_input():
         cnn_tools.top_confusions([0, 2], [1, 2], ["a"])
     with pytest.raises(ValueError, match="k"):
         cnn_tools.top_confusions([0], [1], k=0)
+
+
+def test_course_cnn_is_notebook_05s_network_and_compile_cnn_decays_the_rate_to_zero():
+    model = cnn_tools.course_cnn(name="judge")
+    assert model.name == "judge" and model.output_shape == (None, 10)
+    assert model.get_layer("block1_conv1").strides == (2, 2)
+    assert model.get_layer("block2_pool").output.shape == (None, 7, 7, 64)
+    compiled = cnn_tools.compile_cnn(model, epochs=2, steps_per_epoch=5, learning_rate=0.01)
+    schedule = keras.optimizers.schedules.deserialize(compiled.optimizer.get_config()["learning_rate"])
+    assert float(schedule(0)) == pytest.approx(0.01)
+    assert float(schedule(10)) == pytest.approx(0.0, abs=1e-7)   # 2 epochs x 5 steps
+    with pytest.raises(ValueError, match="steps_per_epoch"):
+        cnn_tools.compile_cnn(cnn_tools.course_cnn(), epochs=2, steps_per_epoch=0)
