@@ -77,11 +77,13 @@ def adversarial(tmp_path_factory):
     server.socket.close()
     lines = [f"\nadversarial suite: {len(cases)} submissions, one run, --jobs 2, {seconds:.1f} s "
              f"(isolation: {summary['isolation']})",
-             f"{'case':<28} {'expected':>8} {'got':>6}  statuses"]
+             f"{'case':<28} {'expected':>8} {'got':>6} {'seconds':>7}  statuses"]
+    seconds_by_case = {r.student: r.seconds for r in summary["reports"]}
     for case in cases:
         got = sum(float(r["points"]) for r in rows.get(case.name, {}).values())
         statuses = ",".join(rows[case.name][q]["status"] for q in sorted(rows.get(case.name, {})))
-        lines.append(f"{case.name:<28} {sum(case.expected.values()):>8g} {got:>6g}  {statuses}")
+        lines.append(f"{case.name:<28} {sum(case.expected.values()):>8g} {got:>6g} "
+                     f"{seconds_by_case.get(case.name, float('nan')):>7.1f}  {statuses}")
     print("\n".join(lines))
     return {"rows": rows, "cases": cases, "server": server, "leftovers": leftovers, "summary": summary,
             "seconds": seconds}

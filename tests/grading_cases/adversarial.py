@@ -318,8 +318,12 @@ CASES = [
     Case("signal_ignoring_forks", "ignores SIGALRM/SIGTERM, forks setsid children that ignore signals and spin",
          q2(FORKS), {**HALF, "01.q4": 0.0}, needs_namespaces=True,
          statuses={"01.q2": "timeout", "01.q4": "timeout"}),
+    # bytes(n) is calloc: the address space is taken at once but no page is touched. The address-space limit
+    # refuses the second block within milliseconds; touching the pages (bytearray) costs ~1.3 s per GB on a
+    # 2-core VM and, under a loaded test run, tipped the case into the 4 s cell timeout. Without the limit the
+    # 16 untouched blocks fit (overcommit) and the case fails, so it still proves the limit is there.
     Case("memory_bomb", "allocates 1 GB blocks until memory runs out",
-         q2("blocks = []\nwhile True:\n    blocks.append(bytearray(2**30))"),
+         q2("blocks = []\nfor _ in range(16):\n    blocks.append(bytes(2**30))"),
          HALF, statuses={"01.q2": "memory"}),
     Case("fill_disk", "writes until every writable folder is full",
          q2("import os\nchunk = b'x' * 2**20\nfor folder in ('.', '/tmp', os.path.expanduser('~'), '/var/tmp', "
