@@ -5,8 +5,10 @@
 * ``receptive_fields`` / ``receptive_field_table``: how many input pixels one output value of each
   layer can "see"; the table reads the layers of a Keras model.
 * ``sample_photo``: a real photograph (Grace Hopper, shipped with matplotlib, so it works offline).
-* ``course_cnn`` / ``compile_cnn``: notebook 05's CNN for 28 x 28 grey images and its training recipe
-  (notebook 08 reuses them to judge generated digits).
+* ``course_cnn`` / ``compile_cnn``: notebook 05's CNN for 28 x 28 grey images and its training recipe.
+* ``save_mnist_classifier`` / ``mnist_classifier``: notebook 05 keeps its trained MNIST CNN in the
+  Keras cache; notebook 08 loads it to judge generated digits (and trains it with the same recipe
+  when notebook 05 has not been run).
 * ``timed_fit``: ``model.fit`` plus its wall-clock and CPU time.
 * ``top_confusions``: the most frequent (true class, predicted class) mistakes.
 
@@ -22,13 +24,17 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
+from dlcourse.quick import is_quick, pick
+
 __all__ = [
     "conv_output_size", "receptive_fields", "LayerGeometry", "receptive_field_table",
-    "sample_photo", "course_cnn", "compile_cnn", "TimedFit", "timed_fit", "top_confusions",
+    "sample_photo", "course_cnn", "compile_cnn", "mnist_classifier_path", "save_mnist_classifier",
+    "mnist_classifier", "TimedFit", "timed_fit", "top_confusions",
 ]
 
 PADDINGS = ("valid", "same")
@@ -230,6 +236,73 @@ def compile_cnn(model: Any, epochs: int, steps_per_epoch: int, learning_rate: fl
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
+    return model
+
+
+MNIST_CLASSIFIER_FORMAT = 1  # bump when course_cnn or the recipe changes, so an old saved model is not reused
+
+
+def mnist_classifier_path(cache_dir: Path | str | None = None) -> Path:
+    """Where notebook 05's trained MNIST CNN is kept: ``<cache_dir>/course-mnist-cnn-v<format>-<mode>.keras``.
+
+    ``cache_dir`` defaults to ``dlcourse.data.keras_home() / "models"``; quick and full mode keep separate
+    files (a quick-mode model is trained on a small subset).
+
+    Example:
+        >>> mnist_classifier_path("/tmp/models").name in ("course-mnist-cnn-v1-full.keras",
+        ...                                                "course-mnist-cnn-v1-quick.keras")
+        True
+    """
+    from dlcourse.data import keras_home
+
+    folder = Path(cache_dir) if cache_dir is not None else keras_home() / "models"
+    mode = "quick" if is_quick() else "full"
+    return folder / f"course-mnist-cnn-v{MNIST_CLASSIFIER_FORMAT}-{mode}.keras"
+
+
+def save_mnist_classifier(model: Any, cache_dir: Path | str | None = None) -> Path:
+    """Keep notebook 05's trained MNIST CNN for later notebooks; returns the file's path.
+
+    Example:
+        >>> save_mnist_classifier(digit_model)  # doctest: +SKIP
+        PosixPath('.../models/course-mnist-cnn-v1-full.keras')
+    """
+    from dlcourse.models._files import save_atomically
+
+    if not hasattr(model, "save") or getattr(model, "output_shape", None) != (None, 10):
+        raise ValueError(f"model: must be a Keras model with 10 class outputs, got {model!r}")
+    path = mnist_classifier_path(cache_dir)
+    save_atomically(model, path)
+    return path
+
+
+def mnist_classifier(cache_dir: Path | str | None = None, *, verbose: int = 0) -> Any:
+    """Notebook 05's trained MNIST CNN (``course_cnn`` with ``compile_cnn``, images scaled to [0, 1]).
+
+    Loaded from the file :func:`save_mnist_classifier` wrote; when there is none (notebook 05 not run
+    yet), it is trained now with notebook 05's recipe and seed — 4 epochs, about 75 s on 2 CPU cores
+    (1 epoch on a subset in quick mode) — and saved, so the next call loads it.
+
+    Example:
+        >>> judge = mnist_classifier()  # doctest: +SKIP
+        >>> judge.predict(images_in_0_1).argmax(axis=1)  # doctest: +SKIP
+    """
+    import keras
+
+    path = mnist_classifier_path(cache_dir)
+    if path.is_file():
+        return keras.models.load_model(path)
+    from dlcourse.data import load
+    from dlcourse.models._files import save_atomically
+    from dlcourse.pipelines import image_datasets
+    from dlcourse.seeding import seed
+
+    epochs = pick(full=4, quick=1)
+    train, val, _ = image_datasets(load("mnist"), batch_size=256)
+    seed(42)
+    model = compile_cnn(course_cnn(), epochs, len(train))
+    model.fit(train, validation_data=val, epochs=epochs, verbose=verbose)
+    save_atomically(model, path)
     return model
 
 

@@ -178,3 +178,30 @@ def test_course_cnn_is_notebook_05s_network_and_compile_cnn_decays_the_rate_to_z
     assert float(schedule(10)) == pytest.approx(0.0, abs=1e-7)   # 2 epochs x 5 steps
     with pytest.raises(ValueError, match="steps_per_epoch"):
         cnn_tools.compile_cnn(cnn_tools.course_cnn(), epochs=2, steps_per_epoch=0)
+
+
+def test_mnist_classifier_trains_once_then_loads_and_notebook_05s_model_replaces_it(tmp_path, require_data):
+    require_data("mnist")
+    import dlcourse as dlc
+
+    judge = cnn_tools.mnist_classifier(tmp_path)                 # no saved model yet: trains with the recipe
+    path = cnn_tools.mnist_classifier_path(tmp_path)
+    assert path.is_file() and path.name.endswith("-quick.keras")  # the tests run in quick mode
+    images, labels = dlc.data.load("mnist").test
+    images = dlc.pipelines.scale_images(images[:500])
+    accuracy = np.mean(judge.predict(images, verbose=0).argmax(axis=1) == labels[:500])
+    assert accuracy > 0.6, accuracy                               # chance is 0.1
+
+    saved_at = path.stat().st_mtime_ns
+    again = cnn_tools.mnist_classifier(tmp_path)
+    assert path.stat().st_mtime_ns == saved_at                    # loaded, not trained again
+    np.testing.assert_allclose(again.predict(images, verbose=0), judge.predict(images, verbose=0), atol=1e-6)
+
+    keras.utils.set_random_seed(3)
+    notebook_model = cnn_tools.compile_cnn(cnn_tools.course_cnn(), epochs=1, steps_per_epoch=1)
+    assert cnn_tools.save_mnist_classifier(notebook_model, tmp_path) == path
+    np.testing.assert_allclose(cnn_tools.mnist_classifier(tmp_path).predict(images[:20], verbose=0),
+                               notebook_model.predict(images[:20], verbose=0), atol=1e-6)
+    assert not list(tmp_path.glob(".*"))                          # no temporary files left behind
+    with pytest.raises(ValueError, match="model"):
+        cnn_tools.save_mnist_classifier(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), tmp_path)

@@ -157,3 +157,37 @@ def test_text_datasets_bucketing_trims_padding_and_keeps_every_example():
     np.testing.assert_array_equal(np.concatenate([y.numpy() for _, y in test]), labels)
     with pytest.raises(ValueError, match="bucket_width"):
         pipelines.text_datasets(splits, vectorize, bucket_width=0)
+
+
+def test_text_datasets_sort_eval_by_length_pads_less_and_evaluates_the_same():
+    import keras
+
+    rng = np.random.default_rng(1)
+    words = ["good", "bad", "film", "plot", "actor", "music"]
+    texts = np.array([" ".join(rng.choice(words, n)) for n in rng.integers(1, 30, 200)], dtype=object)
+    labels = np.arange(200) % 2
+    split = data.Split(texts, labels)
+    splits = data.DataSplits("toy", split, split, split, class_names=["neg", "pos"])
+    vectorize = pipelines.text_vectorizer(texts, max_tokens=20, sequence_length=32)
+    _, _, in_order = pipelines.text_datasets(splits, vectorize, batch_size=16, bucket_width=4)
+    _, val, by_length = pipelines.text_datasets(splits, vectorize, batch_size=16, bucket_width=4,
+                                                sort_eval_by_length=True)
+
+    lengths = np.array([np.count_nonzero(vectorize([t])) for t in texts])
+    sorted_batches = [(ids.numpy(), y.numpy()) for ids, y in by_length]
+    widths = [ids.shape[1] for ids, _ in sorted_batches]
+    assert widths == sorted(widths) and len(set(widths)) > 1
+    seen = np.concatenate([np.count_nonzero(ids, axis=1) for ids, _ in sorted_batches])
+    np.testing.assert_array_equal(seen, np.sort(lengths))                        # every text once, in length order
+    np.testing.assert_array_equal(np.concatenate([y for _, y in sorted_batches]), labels[np.argsort(lengths, kind="stable")])
+    assert [ids.shape[1] for ids, _ in val] == widths                            # validation is sorted too
+    padded = sum(ids.size for ids, _ in sorted_batches)
+    assert padded < 0.8 * sum(int(np.prod(ids.shape)) for ids, _ in in_order)   # far fewer padded tokens to process
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((None,), dtype="int64"), keras.layers.Embedding(20, 8, mask_zero=True),
+                              keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1, "sigmoid")])
+    model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+    np.testing.assert_allclose(model.evaluate(by_length, verbose=0), model.evaluate(in_order, verbose=0), rtol=1e-5)
+    with pytest.raises(ValueError, match="bucket_width"):
+        pipelines.text_datasets(splits, vectorize, sort_eval_by_length=True)

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from dlcourse.data import load as load_dataset
 from dlcourse.data import names as dataset_names
 from dlcourse.models import _checks as check
 from dlcourse.models._blocks import dense_stack, output_layer
+from dlcourse.models._files import save_atomically
 from dlcourse.models.cnn import cnn
 from dlcourse.quick import is_quick
 from dlcourse.seeding import seed as seed_everything
@@ -84,7 +83,7 @@ def pretrained_backbone(dataset: str = "mnist", *, filters: int | tuple[int, ...
         backbone = keras.models.load_model(path, compile=False)
     else:
         backbone = train_backbone(config, verbose=verbose)
-        _save_atomically(backbone, path)
+        save_atomically(backbone, path)
     backbone.trainable = False
     return backbone
 
@@ -106,19 +105,6 @@ def train_backbone(config: dict[str, Any], verbose: int = 0) -> keras.Model:
     classifier.fit(x_train, y_train, validation_data=tuple(data.val), epochs=config["epochs"], batch_size=64,
                    verbose=verbose)
     return keras.Model(classifier.input, classifier.get_layer("features").output, name="backbone")
-
-
-def _save_atomically(model: keras.Model, path: Path) -> None:
-    """Save under a temporary name, then rename: a reader never sees a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".keras")
-    os.close(handle)
-    try:
-        model.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def transfer_classifier(backbone: keras.Model, output_units: int = 10, *, dense: int | tuple[int, ...] = (),
