@@ -5,7 +5,9 @@ kernels, with ``DLCOURSE_REPORT_FILE`` set so that every ``dlc.report(name, valu
 a results file. The numbers are then compared with ``benchmarks/targets.csv``: one row per
 target, naming the notebook, the metric, ``>=`` or ``<=``, the target, and optionally the
 training-time metric and its budget in seconds. Besides the notebooks it measures how long
-``import dlcourse`` takes and whether the ``tf.data`` input pipeline slows training down.
+``import dlcourse`` takes and whether the ``tf.data`` input pipeline slows training down, and
+before each notebook the machine's speed (a float32 matrix product): on a shared virtual machine
+it varies by 20 % and more over an hour, and the times are only comparable alongside it.
 
 Example:
     >>> target = Target("03_training_process", "fashion_mlp.test_accuracy", ">=", 0.885,
@@ -26,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -89,6 +91,7 @@ class NotebookRun:
     results: dict[str, float] = field(default_factory=dict)
     peak_memory_mb: float = 0.0
     error: str | None = None
+    machine_gflops: float | None = None   # machine_speed() just before the notebook ran
 
 
 def load_targets(path: Path | str) -> list[Target]:
@@ -199,6 +202,29 @@ def pipeline_overhead(*, batch_size: int = 128, repeats: int = 3, seed: int = 0)
             "overhead_percent": round(overhead, 1)}
 
 
+def machine_speed(size: int = 1024, repeats: int = 20) -> float:
+    """GFLOP/s of a float32 ``size`` x ``size`` matrix product with NumPy, the best of three rounds.
+
+    A quick (about a second) gauge of how fast this machine is right now, recorded next to each
+    notebook's time.
+
+    Example:
+        >>> machine_speed(size=64, repeats=2) > 0
+        True
+    """
+    import numpy as np
+
+    a, b = np.random.default_rng(0).random((2, size, size), dtype=np.float32)
+    a @ b                                              # warm up (threads, caches)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(repeats):
+            a @ b
+        best = min(best, time.perf_counter() - start)
+    return round(2 * size ** 3 * repeats / best / 1e9, 1)
+
+
 def machine_facts() -> dict[str, Any]:
     """Cores, platform, Keras backend, versions and GPUs of this machine."""
     from dlcourse.runtime import environment
@@ -239,11 +265,14 @@ def format_report(runs: list[NotebookRun], rows: list[Row], facts: dict[str, Any
              f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {facts['cores']} cores "
              f"({facts['processor']}, {facts['platform']}), Keras backend {facts['backend']}, GPU: "
              f"{', '.join(facts['gpus'])}. {versions}.", "", "## Targets", "", format_table(rows), "",
-             "## Notebooks", "", "| notebook | wall time (s) | peak memory (MiB) | status | reported numbers |",
-             "|---|---|---|---|---|"]
+             "## Notebooks", "", "Machine speed: a float32 1024 x 1024 matrix product just before each notebook "
+             "(GFLOP/s); a lower number means a slower machine at that moment.", "",
+             "| notebook | wall time (s) | machine speed (GFLOP/s) | peak memory (MiB) | status | reported numbers |",
+             "|---|---|---|---|---|---|"]
     for run in runs:
         numbers = ", ".join(f"{k} = {_number(v)}" for k, v in sorted(run.results.items())) or "—"
-        lines.append(f"| {run.notebook} | {run.seconds:.0f} | {run.peak_memory_mb:.0f} | "
+        lines.append(f"| {run.notebook} | {run.seconds:.0f} | {_number(run.machine_gflops)} | "
+                     f"{run.peak_memory_mb:.0f} | "
                      f"{'ok' if run.error is None else 'ERROR: ' + run.error.replace('|', '/')} | {numbers} |")
     return "\n".join(lines) + "\n"
 
@@ -256,8 +285,11 @@ def benchmark(notebooks: list[Path], targets_path: Path | str, out_dir: Path | s
     runs = []
     for i, path in enumerate(notebooks, 1):
         progress(f"[{i}/{len(notebooks)}] {path.stem} ({'quick' if quick else 'full'} mode) ...")
-        runs.append(run_notebook(path, quick=quick, timeout=timeout, executed_dir=executed_dir))
-        progress(f"    {runs[-1].seconds:.0f} s" + (f", ERROR: {runs[-1].error}" if runs[-1].error else ""))
+        speed = machine_speed()
+        runs.append(replace(run_notebook(path, quick=quick, timeout=timeout, executed_dir=executed_dir),
+                            machine_gflops=speed))
+        progress(f"    {runs[-1].seconds:.0f} s (machine speed {speed:.0f} GFLOP/s)"
+                 + (f", ERROR: {runs[-1].error}" if runs[-1].error else ""))
     rows = judge(targets, runs)
     seconds, lean = import_seconds()
     rows.append(Row("(package)", "import dlcourse seconds, no TensorFlow", "<=", IMPORT_BUDGET_S,

@@ -114,6 +114,7 @@ def test_bench_command_runs_a_course_notebook_in_quick_mode(tmp_path):
     data = json.loads((tmp_path / "results.json").read_text())
     [run] = data["runs"]
     assert run["error"] is None and run["quick"] is True
+    assert run["machine_gflops"] > 0 and "machine speed (GFLOP/s)" in page
     assert 0.1 < run["results"]["mnist_mlp.test_accuracy"] <= 1.0, "the notebook's model beat guessing"
     assert any(row["metric"].startswith("import dlcourse") for row in data["rows"])
     assert data["machine"]["cores"] >= 1 and "import dlcourse" in result.stdout

@@ -179,7 +179,8 @@ def test_text_datasets_sort_eval_by_length_pads_less_and_evaluates_the_same():
     assert widths == sorted(widths) and len(set(widths)) > 1
     seen = np.concatenate([np.count_nonzero(ids, axis=1) for ids, _ in sorted_batches])
     np.testing.assert_array_equal(seen, np.sort(lengths))                        # every text once, in length order
-    np.testing.assert_array_equal(np.concatenate([y for _, y in sorted_batches]), labels[np.argsort(lengths, kind="stable")])
+    np.testing.assert_array_equal(np.concatenate([y for _, y in sorted_batches]),
+                                  labels[np.argsort(lengths, kind="stable")])
     assert [ids.shape[1] for ids, _ in val] == widths                            # validation is sorted too
     padded = sum(ids.size for ids, _ in sorted_batches)
     assert padded < 0.8 * sum(int(np.prod(ids.shape)) for ids, _ in in_order)   # far fewer padded tokens to process
