@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -132,14 +134,19 @@ def test_normalizer_standardises_features():
     np.testing.assert_allclose(out.std(axis=0), 1, atol=1e-3)
 
 
-def test_text_datasets_bucketing_trims_padding_and_keeps_every_example():
-    rng = np.random.default_rng(0)
+def _reviews_of_varied_length(seed: int) -> tuple[np.ndarray, np.ndarray, data.DataSplits, Any]:
+    """200 toy reviews of 1-29 words (the same set as train, validation and test) and a 32-token vectorizer."""
+    rng = np.random.default_rng(seed)
     words = ["good", "bad", "film", "plot", "actor", "music"]
     texts = np.array([" ".join(rng.choice(words, n)) for n in rng.integers(1, 30, 200)], dtype=object)
     labels = np.arange(200) % 2
     split = data.Split(texts, labels)
     splits = data.DataSplits("toy", split, split, split, class_names=["neg", "pos"])
-    vectorize = pipelines.text_vectorizer(texts, max_tokens=20, sequence_length=32)
+    return texts, labels, splits, pipelines.text_vectorizer(texts, max_tokens=20, sequence_length=32)
+
+
+def test_text_datasets_bucketing_trims_padding_and_keeps_every_example():
+    _, labels, splits, vectorize = _reviews_of_varied_length(seed=0)
     train, _, test = pipelines.text_datasets(splits, vectorize, batch_size=16, bucket_width=8)
 
     train_batches = list(train)
@@ -162,13 +169,7 @@ def test_text_datasets_bucketing_trims_padding_and_keeps_every_example():
 def test_text_datasets_sort_eval_by_length_pads_less_and_evaluates_the_same():
     import keras
 
-    rng = np.random.default_rng(1)
-    words = ["good", "bad", "film", "plot", "actor", "music"]
-    texts = np.array([" ".join(rng.choice(words, n)) for n in rng.integers(1, 30, 200)], dtype=object)
-    labels = np.arange(200) % 2
-    split = data.Split(texts, labels)
-    splits = data.DataSplits("toy", split, split, split, class_names=["neg", "pos"])
-    vectorize = pipelines.text_vectorizer(texts, max_tokens=20, sequence_length=32)
+    texts, labels, splits, vectorize = _reviews_of_varied_length(seed=1)
     _, _, in_order = pipelines.text_datasets(splits, vectorize, batch_size=16, bucket_width=4)
     _, val, by_length = pipelines.text_datasets(splits, vectorize, batch_size=16, bucket_width=4,
                                                 sort_eval_by_length=True)
