@@ -87,6 +87,37 @@ def test_classifier_score_with_a_keras_model_and_with_a_callable():
         gt.classifier_score(model, np.zeros((0, 4, 4, 1)))
 
 
+def test_label_accuracy_counts_samples_judged_to_be_the_class_they_were_asked_for():
+    asked = np.arange(20) % 10
+    drawn = asked.copy()
+    drawn[:5] = (drawn[:5] + 1) % 10                # five samples came out as the next digit
+    score = gt.score_probabilities(_one_hot_probabilities(drawn), labels=asked)
+    assert score["label_accuracy"] == pytest.approx(15 / 20)
+    assert "label_accuracy" not in gt.score_probabilities(_one_hot_probabilities(drawn))
+    for bad in (asked[:5], asked + 0.5, asked + 10):
+        with pytest.raises(ValueError, match="^labels"):
+            gt.score_probabilities(_one_hot_probabilities(drawn), labels=bad)
+
+
+def test_within_class_diversity_is_zero_for_copies_and_grows_with_the_spread():
+    rng = np.random.default_rng(0)
+    labels = np.arange(60) % 3
+    prototypes = rng.random((3, 5, 5))
+    copies = prototypes[labels]                     # every sample of a class is the same image
+    assert gt.within_class_diversity(copies, labels) == pytest.approx(0.0, abs=1e-6)
+    spreads = [gt.within_class_diversity(copies + s * rng.standard_normal(copies.shape), labels) for s in (0.1, 0.3)]
+    assert 0 < spreads[0] < spreads[1]
+    # two pixels apart by 3 and 4: distance 5 within the one class that has a pair
+    pair = np.array([[0.0, 0.0], [3.0, 4.0], [9.0, 9.0]])
+    assert gt.within_class_diversity(pair, [0, 0, 1]) == pytest.approx(5.0)
+    with pytest.raises(ValueError, match="^labels: no class"):
+        gt.within_class_diversity(pair, [0, 1, 2])
+    with pytest.raises(ValueError, match="^labels"):
+        gt.within_class_diversity(pair, [0, 1])
+    with pytest.raises(ValueError, match="^per_class"):
+        gt.within_class_diversity(pair, [0, 0, 1], per_class=1)
+
+
 # --- modes of a Gaussian ring ---------------------------------------------------------------------------------
 
 
@@ -168,9 +199,28 @@ def test_snapshots_continue_counting_across_fit_calls_and_with_a_given_generator
     assert snapshots.epochs == [1, 2, 3]
 
 
+def test_snapshots_of_a_conditional_generator_ask_for_the_fixed_labels():
+    keras.utils.set_random_seed(0)
+    generator = models.dcgan_generator(latent_dim=3, image_shape=(4, 4, 1), filters=(4,), num_classes=2)
+    discriminator = models.dcgan_discriminator(image_shape=(4, 4, 1), filters=(4,), num_classes=2)
+    gan = models.GAN(generator, discriminator, seed=0)
+    gan.compile()
+    labels = np.array([0, 1, 0, 1])
+    snapshots = gt.SampleSnapshots(n=4, every=1, labels=labels)
+    images = np.zeros((16, 4, 4, 1), "float32")
+    gan.fit(images, np.arange(16) % 2, batch_size=8, epochs=1, callbacks=[snapshots], verbose=0)
+    assert snapshots.epochs == [0, 1] and snapshots.samples[-1].shape == (4, 4, 4, 1)
+    expected = keras.ops.convert_to_numpy(generator([snapshots.noise, labels], training=False))
+    np.testing.assert_allclose(snapshots.samples[-1], expected, atol=1e-6)
+    with pytest.raises(ValueError, match="^labels: this generator is conditional"):
+        gan.fit(images, np.arange(16) % 2, batch_size=8, epochs=1, verbose=0, callbacks=[gt.SampleSnapshots(n=4)])
+
+
 def test_snapshots_reject_bad_arguments():
     with pytest.raises(ValueError, match="^n"):
         gt.SampleSnapshots(n=0)
+    with pytest.raises(ValueError, match="^labels"):
+        gt.SampleSnapshots(n=3, labels=[0, 1])
     with pytest.raises(ValueError, match="^every"):
         gt.SampleSnapshots(every=0)
     with pytest.raises(ValueError, match="^generator"):

@@ -53,6 +53,72 @@ def test_dcgan_builders_shapes():
         None, 32, 32, 3)
 
 
+def test_conditional_dcgan_builders_take_labels_and_check_num_classes():
+    generator = models.dcgan_generator(latent_dim=6, filters=(8, 4), num_classes=3)
+    discriminator = models.dcgan_discriminator(filters=(4, 8), num_classes=3)
+    assert generator.input_shape == [(None, 6), (None,)] and generator.output_shape == (None, 28, 28, 1)
+    assert generator.get_layer("noise_and_label").output.shape == (None, 6 + 3)   # the label, one-hot
+    assert discriminator.input_shape == [(None, 28, 28, 1), (None,)] and discriminator.output_shape == (None, 1)
+    assert models.gan.latent_size(generator) == 6 and models.gan.is_conditional(generator)
+
+    noise = np.random.default_rng(0).standard_normal((4, 6)).astype("float32")
+    images = [models.generate_samples(generator, 4, seed=0, labels=[k] * 4) for k in range(3)]
+    assert images[0].shape == (4, 28, 28, 1)
+    assert not np.allclose(images[0], images[1]), "the label changes what is drawn"
+    np.testing.assert_allclose(images[2], keras.ops.convert_to_numpy(generator([noise, np.full(4, 2)])), atol=1e-6)
+    # the projection: the same image gets a different verdict for a different class
+    logits = [keras.ops.convert_to_numpy(discriminator([images[0], np.full(4, k)])) for k in range(3)]
+    assert not np.allclose(logits[0], logits[1])
+
+    with pytest.raises(ValueError, match="^labels: this generator is conditional"):
+        models.generate_samples(generator, 4, seed=0)
+    with pytest.raises(ValueError, match="^labels: need 4 integer"):
+        models.generate_samples(generator, 4, seed=0, labels=[0.5] * 4)
+    with pytest.raises(ValueError, match="^labels: this generator is not conditional"):
+        models.generate_samples(models.dcgan_generator(latent_dim=6, filters=(8, 4)), 4, labels=[0] * 4)
+    for bad in (1, 0, 2.5, "10"):
+        with pytest.raises(ValueError, match="^num_classes"):
+            models.dcgan_generator(num_classes=bad)
+        with pytest.raises(ValueError, match="^num_classes"):
+            models.dcgan_discriminator(num_classes=bad)
+    with pytest.raises(ValueError, match="^discriminator: the generator is conditional"):
+        models.GAN(generator, models.dcgan_discriminator(filters=(4, 8)))
+    with pytest.raises(ValueError, match="^discriminator: the generator is not conditional"):
+        models.GAN(models.dcgan_generator(latent_dim=6, filters=(8, 4)), discriminator)
+
+
+def _half_bright_images(n: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """8x8 images: class 0 is bright (+1) in the top half, class 1 in the bottom half; -1 elsewhere, plus noise."""
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, n)
+    images = np.full((n, 8, 8, 1), -1.0, "float32")
+    images[labels == 0, :4] = 1.0
+    images[labels == 1, 4:] = 1.0
+    return np.clip(images + 0.1 * rng.standard_normal(images.shape), -1, 1).astype("float32"), labels
+
+
+@needs_trainable_backend
+def test_a_conditional_gan_learns_to_draw_the_class_it_is_asked_for():
+    images, labels = _half_bright_images()
+    generator = models.dcgan_generator(latent_dim=4, image_shape=(8, 8, 1), filters=(16,), kernel_size=4,
+                                       num_classes=2)
+    discriminator = models.dcgan_discriminator(image_shape=(8, 8, 1), filters=(16,), dropout=0.0, num_classes=2)
+    gan = models.GAN(generator, discriminator, seed=0)
+    gan.compile(d_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5), g_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5))
+
+    def top_minus_bottom(label: int) -> float:
+        fakes = gan.sample(64, seed=1, labels=np.full(64, label))
+        return float(fakes[:, :4].mean() - fakes[:, 4:].mean())
+
+    assert abs(top_minus_bottom(0) - top_minus_bottom(1)) < 0.5, "untrained: the label makes little difference"
+    history = gan.fit(images, labels, batch_size=32, epochs=15, verbose=0)
+    assert np.all(np.isfinite(history.history["d_loss"]))
+    assert top_minus_bottom(0) > 0.5 and top_minus_bottom(1) < -0.5, (top_minus_bottom(0), top_minus_bottom(1))
+
+    with pytest.raises(ValueError, match="^labels: a conditional GAN trains on"):
+        gan.fit(images, batch_size=32, epochs=1, verbose=0)
+
+
 def test_sample_is_numpy_and_repeatable():
     gan = _dense_gan()
     samples = gan.sample(10, seed=3)

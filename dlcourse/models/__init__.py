@@ -11,7 +11,7 @@ module                 what it holds
 ``cnn``                :func:`cnn`, :func:`conv_block`, convolutional networks
 ``transfer``           :func:`pretrained_backbone`, :func:`transfer_classifier`
 ``rnn``                :func:`rnn`, SimpleRNN / LSTM / GRU networks, :class:`MaskedGlobalMaxPooling1D`
-``gan``                generators, discriminators and the :class:`GAN` model
+``gan``                generators, discriminators (optionally class-conditional) and the :class:`GAN` model
 ``attention``          :func:`scaled_dot_product_attention`, masks, :class:`MultiHeadSelfAttention`
 ``positional``         positional encodings and :class:`TokenAndPositionEmbedding`
 ``transformer``        transformer blocks, :func:`transformer_classifier`, :func:`gpt`, :func:`attention_maps`

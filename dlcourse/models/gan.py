@@ -64,7 +64,8 @@ def dense_discriminator(input_dim: int = 2, hidden: int | tuple[int, ...] = (64,
 
 def dcgan_generator(latent_dim: int = 64, image_shape: tuple[int, int, int] = (28, 28, 1),
                     filters: int | tuple[int, ...] = (128, 64), kernel_size: int = 4, *, batch_norm: bool = True,
-                    output_activation: Any = "tanh", name: str = "generator") -> keras.Model:
+                    output_activation: Any = "tanh", num_classes: int | None = None,
+                    name: str = "generator") -> keras.Model:
     """A DCGAN generator: noise to images through transposed convolutions that double the size each time.
 
     ``noise -> Dense -> reshape to (h / 2**k, w / 2**k, filters[0])`` then, for each of the
@@ -72,11 +73,18 @@ def dcgan_generator(latent_dim: int = 64, image_shape: tuple[int, int, int] = (2
     and finally a ``Conv2D`` to the image's channels with ``tanh``: train it on images
     scaled to ``[-1, 1]``.
 
+    With ``num_classes`` the generator is *conditional*: it takes ``[noise, label]`` (integer class
+    labels, shape ``(batch,)``) and appends the label, one-hot encoded, to the noise, so it learns
+    to draw the class it is asked for. Pair it with ``dcgan_discriminator(num_classes=...)``.
+
     Example:
         >>> dcgan_generator(latent_dim=64).output_shape
         (None, 28, 28, 1)
+        >>> dcgan_generator(latent_dim=64, num_classes=10).input_shape
+        [(None, 64), (None,)]
     """
     latent_dim = check.positive_int("latent_dim", latent_dim)
+    num_classes = _num_classes(num_classes)
     height, width, channels = check.shape("image_shape", image_shape, ndims=(3,))
     filters = check.positive_ints("filters", filters)
     kernel_size = check.positive_int("kernel_size", kernel_size)
@@ -87,9 +95,14 @@ def dcgan_generator(latent_dim: int = 64, image_shape: tuple[int, int, int] = (2
         raise ValueError(f"filters: {len(filters)} up-sampling steps need height and width divisible by {scale}, "
                          f"got image_shape={image_shape}")
 
-    inputs = keras.Input((latent_dim,), name="noise")
+    noise = keras.Input((latent_dim,), name="noise")
+    inputs, x = noise, noise
+    if num_classes is not None:
+        label = keras.Input((), dtype="int32", name="label")
+        one_hot = keras.layers.CategoryEncoding(num_classes, output_mode="one_hot", name="label_one_hot")(label)
+        inputs, x = [noise, label], keras.layers.Concatenate(name="noise_and_label")([noise, one_hot])
     x = keras.layers.Dense((height // scale) * (width // scale) * filters[0], use_bias=not batch_norm,
-                           name="project")(inputs)
+                           name="project")(x)
     if batch_norm:
         x = keras.layers.BatchNormalization(name="project_bn")(x)
     x = keras.layers.LeakyReLU(0.2, name="project_leaky_relu")(x)
@@ -106,15 +119,23 @@ def dcgan_generator(latent_dim: int = 64, image_shape: tuple[int, int, int] = (2
 
 
 def dcgan_discriminator(image_shape: tuple[int, int, int] = (28, 28, 1), filters: int | tuple[int, ...] = (64, 128),
-                        kernel_size: int = 4, *, dropout: float = 0.3, name: str = "discriminator") -> keras.Model:
+                        kernel_size: int = 4, *, dropout: float = 0.3, num_classes: int | None = None,
+                        name: str = "discriminator") -> keras.Model:
     """A DCGAN discriminator: images to one logit each through strided convolutions (no pooling).
 
     Each block is ``Conv2D(stride 2) -> LeakyReLU -> [Dropout]``, halving height and width.
 
+    With ``num_classes`` it is a *projection discriminator* (Miyato & Koyama, 2018): it takes
+    ``[image, label]`` and adds to the logit the dot product of the image's features with a learned
+    vector for the label, so it judges "is this a real image *of this class*?".
+
     Example:
         >>> dcgan_discriminator().output_shape
         (None, 1)
+        >>> dcgan_discriminator(num_classes=10).input_shape
+        [(None, 28, 28, 1), (None,)]
     """
+    num_classes = _num_classes(num_classes)
     image_shape = check.shape("image_shape", image_shape, ndims=(3,))
     filters = check.positive_ints("filters", filters)
     kernel_size = check.positive_int("kernel_size", kernel_size)
@@ -127,19 +148,83 @@ def dcgan_discriminator(image_shape: tuple[int, int, int] = (28, 28, 1), filters
         if dropout > 0:
             x = keras.layers.Dropout(dropout, name=f"downsample_{i}_dropout")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    return keras.Model(inputs, output_layer(x, 1, None, name="logit"), name=name)
+    if num_classes is None:
+        return keras.Model(inputs, output_layer(x, 1, None, name="logit"), name=name)
+    label = keras.Input((), dtype="int32", name="label")
+    class_vector = keras.layers.Embedding(num_classes, x.shape[-1], name="class_vector",
+                                          embeddings_initializer=keras.initializers.RandomNormal(stddev=0.02))(label)
+    projection = keras.layers.Dot(axes=1, name="projection")([class_vector, x])
+    logit = keras.layers.Add(name="logit")([output_layer(x, 1, None, name="realness"), projection])
+    return keras.Model([inputs, label], logit, name=name)
 
 
-def generate_samples(generator: keras.Model, n: int, seed: int | None = None) -> np.ndarray:
+def _num_classes(value: Any) -> int | None:
+    if value is None:
+        return None
+    value = check.positive_int("num_classes", value)
+    if value < 2:
+        raise ValueError(f"num_classes: a conditional model needs at least 2 classes, got {value}")
+    return value
+
+
+def is_conditional(generator: keras.Model) -> bool:
+    """Whether ``generator`` takes ``[noise, label]`` (a conditional generator) rather than noise alone.
+
+    Example:
+        >>> is_conditional(dcgan_generator(num_classes=10)), is_conditional(dense_generator())
+        (True, False)
+    """
+    return len(getattr(generator, "inputs", None) or [None]) == 2
+
+
+def latent_size(generator: keras.Model) -> int:
+    """The size of a generator's noise vector (its first input).
+
+    Example:
+        >>> latent_size(dcgan_generator(latent_dim=32, num_classes=10))
+        32
+    """
+    return int(generator.inputs[0].shape[-1])
+
+
+def generator_inputs(generator: keras.Model, noise: Any, labels: Any = None) -> Any:
+    """What to feed ``generator``: ``noise`` alone, or ``[noise, labels]`` for a conditional one.
+
+    ``labels`` (integer classes, one per noise row) is required for a conditional generator and
+    refused for an unconditional one.
+
+    Example:
+        >>> noise = np.zeros((3, 8), "float32")
+        >>> inputs = generator_inputs(dcgan_generator(latent_dim=8, num_classes=10), noise, [0, 1, 2])
+        >>> [a.shape for a in inputs]
+        [(3, 8), (3,)]
+    """
+    if not is_conditional(generator):
+        if labels is not None:
+            raise ValueError("labels: this generator is not conditional (its only input is the noise)")
+        return noise
+    if labels is None:
+        raise ValueError("labels: this generator is conditional (inputs noise and label): pass one class label "
+                         "per sample, e.g. labels=np.arange(n) % 10")
+    labels = np.asarray(labels)
+    if labels.shape != (len(noise),) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels: need {len(noise)} integer class labels, got an array of shape {labels.shape} "
+                         f"and dtype {labels.dtype}")
+    return [noise, labels.astype("int32")]
+
+
+def generate_samples(generator: keras.Model, n: int, seed: int | None = None, *, labels: Any = None) -> np.ndarray:
     """``n`` samples (images, points, ...) from a generator, as a NumPy array; ``seed`` fixes the noise.
+
+    A conditional generator needs ``labels``: one class per sample (see :func:`generator_inputs`).
 
     Example:
         >>> images = generate_samples(generator, 16, seed=0)  # doctest: +SKIP
+        >>> tens = generate_samples(conditional_generator, 16, seed=0, labels=[7] * 16)  # doctest: +SKIP
     """
     n = check.positive_int("n", n)
-    latent_dim = generator.input_shape[-1]
-    noise = np.random.default_rng(seed).standard_normal((n, latent_dim)).astype("float32")
-    return ops.convert_to_numpy(generator(noise, training=False))
+    noise = np.random.default_rng(seed).standard_normal((n, latent_size(generator))).astype("float32")
+    return ops.convert_to_numpy(generator(generator_inputs(generator, noise, labels), training=False))
 
 
 TRAINABLE_BACKENDS = ("tensorflow", "torch")
@@ -181,10 +266,15 @@ class GAN(keras.Model):
             raise ValueError(f"generator: must be a keras.Model, got {generator!r}")
         if not isinstance(discriminator, keras.Model):
             raise ValueError(f"discriminator: must be a keras.Model, got {discriminator!r}")
+        self.conditional = is_conditional(generator)
+        if is_conditional(discriminator) != self.conditional:
+            kind = "is" if self.conditional else "is not"
+            raise ValueError(f"discriminator: the generator {kind} conditional (takes class labels), so the "
+                             f"discriminator must {'' if self.conditional else 'not '}take [samples, labels] too")
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = check.positive_int("latent_dim", latent_dim if latent_dim is not None
-                                             else generator.input_shape[-1])
+                                             else latent_size(generator))
         self.label_smoothing = check.rate("label_smoothing", label_smoothing)
         self.seed = seed
         self.noise_seed = keras.random.SeedGenerator(seed)
@@ -205,7 +295,7 @@ class GAN(keras.Model):
         return [self.d_loss_tracker, self.g_loss_tracker]  # reset by fit at the start of each epoch
 
     def call(self, noise: Any, training: bool | None = None) -> Any:
-        """Generate samples from noise ``(batch, latent_dim)``."""
+        """Generate samples from noise ``(batch, latent_dim)`` (``[noise, labels]`` when conditional)."""
         return self.generator(noise, training=training)
 
     def fit(self, *args: Any, **kwargs: Any) -> keras.callbacks.History:
@@ -220,25 +310,35 @@ class GAN(keras.Model):
         * discriminator: ``bce(1 - label_smoothing, D(real)) + bce(0, D(G(z)))``;
         * generator (the non-saturating loss): ``bce(1, D(G(z)))``, i.e. make fakes look real.
 
+        A conditional GAN is trained with ``fit(samples, labels)``: both networks also get the
+        batch's labels, so the fakes of a batch are asked to be of the same classes as its real samples.
+
         The losses are written with ``keras.ops``; only taking the gradients is backend-specific
         (``tf.GradientTape`` on TensorFlow, autograd on PyTorch). Each optimizer updates only its
         own network's weights.
         """
-        real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if self.conditional and labels is None:
+            raise ValueError("labels: a conditional GAN trains on (samples, labels): call fit(samples, labels) "
+                             "or pass a dataset of (samples, labels) pairs")
         batch_size = ops.shape(real)[0]
         gradients = _torch_gradients if keras.backend.backend() == "torch" else _tensorflow_gradients
 
-        def d_loss_fn() -> Any:
+        def generate() -> Any:
             noise = keras.random.normal((batch_size, self.latent_dim), seed=self.noise_seed)
-            fakes = ops.stop_gradient(self.generator(noise, training=True))
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fakes, training=True)
+            return self.generator([noise, labels] if self.conditional else noise, training=True)
+
+        def judge(samples: Any) -> Any:
+            return self.discriminator([samples, labels] if self.conditional else samples, training=True)
+
+        def d_loss_fn() -> Any:
+            real_logits = judge(real)
+            fake_logits = judge(ops.stop_gradient(generate()))
             return (_bce(ops.ones_like(real_logits) * (1.0 - self.label_smoothing), real_logits)
                     + _bce(ops.zeros_like(fake_logits), fake_logits))
 
         def g_loss_fn() -> Any:
-            noise = keras.random.normal((batch_size, self.latent_dim), seed=self.noise_seed)
-            fake_logits = self.discriminator(self.generator(noise, training=True), training=True)
+            fake_logits = judge(generate())
             return _bce(ops.ones_like(fake_logits), fake_logits)
 
         d_loss = gradients(self, d_loss_fn, self.discriminator, self.d_optimizer)
@@ -247,9 +347,9 @@ class GAN(keras.Model):
         self.g_loss_tracker.update_state(g_loss)
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
-    def sample(self, n: int, seed: int | None = None) -> np.ndarray:
+    def sample(self, n: int, seed: int | None = None, *, labels: Any = None) -> np.ndarray:
         """``n`` generated samples as a NumPy array (see :func:`generate_samples`)."""
-        return generate_samples(self.generator, n, seed=seed)
+        return generate_samples(self.generator, n, seed=seed, labels=labels)
 
     def get_config(self) -> dict[str, Any]:
         return {
