@@ -467,6 +467,23 @@ def test_gan_samples_come_from_seeded_latent_vectors():
         plots.plot_gan_samples(generator, n=2)
 
 
+def test_gan_samples_of_a_conditional_generator_show_the_asked_classes():
+    import keras
+
+    from dlcourse import models
+
+    generator = models.dcgan_generator(latent_dim=4, image_shape=(4, 4, 1), filters=(4,), num_classes=3)
+    fig = plots.plot_gan_samples(generator, n=3, seed=0, labels=[0, 1, 2])
+    z = plots.latent_vectors(3, 4, 0)
+    expected = keras.ops.convert_to_numpy(generator([z, np.array([0, 1, 2])], training=False))
+    np.testing.assert_allclose(fig.axes[2].get_images()[0].get_array(), (expected[2, :, :, 0] + 1) / 2, atol=1e-5)
+    with pytest.raises(ValueError, match="^labels: this generator is conditional"):
+        plots.plot_gan_samples(generator, n=3)
+    with pytest.raises(ValueError, match="^labels: this generator is not conditional"):
+        plots.plot_gan_samples(models.dcgan_generator(latent_dim=4, image_shape=(4, 4, 1), filters=(4,)), n=3,
+                               labels=[0, 1, 2])
+
+
 def test_temperature_distribution_bars_are_the_tempered_softmax():
     logits = np.array([0.5, 3.0, 1.0, -1.0, 2.0])
     fig = plots.plot_temperature_distribution(logits, 0.5, tokens=list("abcde"), top_k=3)

@@ -167,14 +167,14 @@ def _num_classes(value: Any) -> int | None:
     return value
 
 
-def is_conditional(generator: keras.Model) -> bool:
-    """Whether ``generator`` takes ``[noise, label]`` (a conditional generator) rather than noise alone.
+def is_conditional(network: keras.Model) -> bool:
+    """Whether a generator or discriminator also takes class labels: ``[noise or samples, label]``.
 
     Example:
         >>> is_conditional(dcgan_generator(num_classes=10)), is_conditional(dense_generator())
         (True, False)
     """
-    return len(getattr(generator, "inputs", None) or [None]) == 2
+    return len(getattr(network, "inputs", None) or [None]) == 2
 
 
 def latent_size(generator: keras.Model) -> int:

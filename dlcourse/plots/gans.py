@@ -32,20 +32,29 @@ def latent_vectors(n: int, latent_dim: int, seed: int | None = 0) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype("float32")
 
 
-def generate_images(generator: Any, z: Any) -> np.ndarray:
-    """Run the generator (a Keras model or any callable) on latent vectors ``z``; NumPy images back."""
+def generate_images(generator: Any, z: Any, labels: Any = None) -> np.ndarray:
+    """Run the generator (a Keras model or any callable) on latent vectors ``z``; NumPy images back.
+
+    A conditional generator (inputs ``[noise, label]``) also needs ``labels``, one class per vector.
+    """
     z = np.asarray(z, dtype="float32")
     if z.ndim != 2:
         raise ValueError(f"z must have shape (n, latent_dim), got {z.shape}")
     if not callable(generator):
         raise ValueError(f"generator must be a Keras model or a callable, got {type(generator).__name__}")
     kwargs = {"training": False} if hasattr(generator, "layers") else {}
+    if len(getattr(generator, "inputs", None) or []) == 2:
+        from dlcourse.models.gan import generator_inputs
+
+        return as_numpy(generator(generator_inputs(generator, z, labels), **kwargs))
+    if labels is not None:
+        raise ValueError("labels: this generator is not conditional (its only input is the noise)")
     return as_numpy(generator(z, **kwargs))
 
 
 def plot_gan_samples(generator_or_images: Any, *, latent_dim: int | None = None, n: int = 16, seed: int | None = 0,
                      ncols: int | None = None, value_range: tuple[float, float] | None = None,
-                     title: str = "Generated samples") -> Figure:
+                     labels: Any = None, title: str = "Generated samples") -> Figure:
     """A grid of ``n`` generated images.
 
     Args:
@@ -53,10 +62,11 @@ def plot_gan_samples(generator_or_images: Any, *, latent_dim: int | None = None,
             latent vectors), or already generated images.
         latent_dim: the generator's latent size (default: read from a Keras model's input).
         value_range: pixel range of the images (default: guessed; [-1, 1] for tanh outputs).
+        labels: for a conditional generator, the class of each of the ``n`` images.
     """
     if callable(generator_or_images):
         latent_dim = latent_dim or _latent_dim_of(generator_or_images)
-        images = generate_images(generator_or_images, latent_vectors(n, latent_dim, seed))
+        images = generate_images(generator_or_images, latent_vectors(n, latent_dim, seed), labels)
     else:
         images = np.asarray(generator_or_images)[:n]
     return plot_image_grid(images, ncols=ncols, max_images=n, value_range=value_range, title=title)
