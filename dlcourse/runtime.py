@@ -97,7 +97,7 @@ def list_gpus(backend: str) -> list[str]:
         if backend == "jax":
             import jax
 
-            return [str(dev) for dev in jax.devices() if dev.platform == "gpu"]
+            return [dev.device_kind for dev in jax.devices() if dev.platform == "gpu"]
         if backend == "torch":
             import torch
 
