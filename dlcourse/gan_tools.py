@@ -311,12 +311,7 @@ class SampleSnapshots(keras.callbacks.Callback):
         if generator is not None and not callable(generator):
             raise ValueError(f"generator: must be a Keras model, got {type(generator).__name__}")
         self.n, self.every, self.seed, self.at_start = int(n), int(every), seed, bool(at_start)
-        if labels is not None:
-            labels = np.asarray(labels)
-            if labels.shape != (int(n),) or not np.issubdtype(labels.dtype, np.integer):
-                raise ValueError(f"labels: need n={n} integer class labels, got shape {labels.shape}, "
-                                 f"dtype {labels.dtype}")
-        self.labels = labels
+        self.labels = None if labels is None else _class_labels(labels, int(n))
         self._generator = generator
         self.noise: np.ndarray | None = None
         self.epochs: list[int] = []

@@ -104,14 +104,15 @@ class BucketedBatches:
 
     def __init__(self, ids: np.ndarray, labels: np.ndarray, *, batch_size: int, bucket_width: int,
                  training: bool = True, seed: int = 0) -> None:
-        for name, value in (("batch_size", batch_size), ("bucket_width", bucket_width)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ValueError(f"{name}: must be a positive integer, got {value!r}")
+        from dlcourse.models._checks import positive_int
+
+        self.batch_size = positive_int("batch_size", batch_size)
+        self.bucket_width = positive_int("bucket_width", bucket_width)
         self.ids, self.labels = np.asarray(ids), np.asarray(labels, "float32")
         if self.ids.ndim != 2 or len(self.ids) != len(self.labels):
             raise ValueError(f"ids: need one row of token ids per label, got ids of shape {self.ids.shape} "
                              f"for {len(self.labels)} labels")
-        self.batch_size, self.bucket_width, self.training = int(batch_size), int(bucket_width), training
+        self.training = training
         self.lengths = np.count_nonzero(self.ids, axis=1)
         boundaries = np.arange(bucket_width + 1, self.ids.shape[1] + 1, bucket_width)
         self.buckets = np.searchsorted(boundaries, self.lengths, side="right")

@@ -42,14 +42,10 @@ def generate_images(generator: Any, z: Any, labels: Any = None) -> np.ndarray:
         raise ValueError(f"z must have shape (n, latent_dim), got {z.shape}")
     if not callable(generator):
         raise ValueError(f"generator must be a Keras model or a callable, got {type(generator).__name__}")
-    kwargs = {"training": False} if hasattr(generator, "layers") else {}
-    if len(getattr(generator, "inputs", None) or []) == 2:
-        from dlcourse.models.gan import generator_inputs
+    from dlcourse.models.gan import generator_inputs  # noise alone, or [noise, labels] for a conditional one
 
-        return as_numpy(generator(generator_inputs(generator, z, labels), **kwargs))
-    if labels is not None:
-        raise ValueError("labels: this generator is not conditional (its only input is the noise)")
-    return as_numpy(generator(z, **kwargs))
+    kwargs = {"training": False} if hasattr(generator, "layers") else {}
+    return as_numpy(generator(generator_inputs(generator, z, labels), **kwargs))
 
 
 def plot_gan_samples(generator_or_images: Any, *, latent_dim: int | None = None, n: int = 16, seed: int | None = 0,
